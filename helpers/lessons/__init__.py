@@ -1,0 +1,1 @@
+"""Per-lesson exercise checkers. Each module exposes ``exercises(sandbox)``."""

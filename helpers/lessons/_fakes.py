@@ -1,0 +1,60 @@
+"""Stand-ins for the service functions a handler calls, recording how they were called.
+
+A checker swaps them into the handler's module globals for the duration of one check, the way
+``unittest.mock.patch`` would in a test, and puts the learner's own functions back afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Call:
+    args: tuple
+    kwargs: dict
+    awaited: bool = False
+    coroutine: Any = None
+
+
+@dataclass
+class FakeService:
+    name: str
+    calls: list[Call] = field(default_factory=list)
+
+    def __call__(self, *args: Any, **kwargs: Any):
+        call = Call(args, kwargs)
+        self.calls.append(call)
+
+        async def run() -> None:
+            call.awaited = True
+
+        call.coroutine = run()
+        return call.coroutine
+
+    @property
+    def awaited_calls(self) -> list[Call]:
+        return [c for c in self.calls if c.awaited]
+
+
+@contextlib.contextmanager
+def patched(func: Any, *names: str):
+    """Replace ``names`` in ``func``'s globals with fakes; yield them by name."""
+    func = getattr(func, "_original_call", func)
+    namespace = func.__globals__
+    fakes = {n: FakeService(n) for n in names}
+    saved = {n: namespace[n] for n in names if n in namespace}
+    namespace.update(fakes)
+    try:
+        yield fakes
+    finally:
+        for fake in fakes.values():
+            for call in fake.calls:
+                call.coroutine.close()  # a call that was never awaited must not warn later
+        for n in names:
+            if n in saved:
+                namespace[n] = saved[n]
+            else:
+                namespace.pop(n, None)

@@ -1,0 +1,119 @@
+"""Each notebook run gets its own namespace on the shared brokers.
+
+Names are made of the lesson, the learner (in workshop mode) and a random run id, e.g.
+``lesson01-3f9a2c.user.created``. Reruns, parallel notebooks and thirty learners on one cluster
+therefore never see each other's messages. What the sandbox created is removed by ``close()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+from typing import Any
+
+from . import probes
+from .brokers import make_broker
+from .cleanup import clean_namespace
+from .flow import Delivery, FlowLog, Publication
+from .settings import BROKERS, learner
+
+NAME_PATTERN = re.compile(r"lesson\d{2}(?:-[a-z0-9]+)?-[0-9a-f]{6}")
+
+
+class Sandbox:
+    """Brokers and names that belong to one run of one lesson."""
+
+    def __init__(self, lesson: str, *, needs: tuple[str, ...] = ("kafka",), run_id: str | None = None) -> None:
+        self.lesson = lesson
+        self.needs = tuple(needs)
+        self.run_id = run_id or secrets.token_hex(3)
+        who = learner()
+        self.prefix = "-".join(p for p in (f"lesson{lesson}", who, self.run_id) if p)
+        self.flow = FlowLog(strip=self.strip)
+        self._brokers: list[Any] = []
+        self._closed = False
+
+    @classmethod
+    def open(cls, lesson: str, *, needs: tuple[str, ...] = ("kafka",)) -> "Sandbox":
+        """A new sandbox, after checking (within seconds) that every broker it needs answers."""
+        probes.require(*needs)
+        return cls(lesson, needs=needs)
+
+    # -- names ---------------------------------------------------------------------
+    def topic(self, name: str) -> str:
+        """A topic, channel, subject or queue name private to this run: ``<prefix>.<name>``."""
+        return f"{self.prefix}.{name}"
+
+    name = topic
+
+    def ident(self, name: str) -> str:
+        """A name without dots, for things that forbid them (JetStream streams, KV buckets)."""
+        return f"{self.prefix}-{name}".replace(".", "-")
+
+    def strip(self, name: str) -> str:
+        """The name as the lesson wrote it, without this sandbox's prefix."""
+        for sep in (".", "-"):
+            if name.startswith(self.prefix + sep):
+                return name[len(self.prefix) + 1 :]
+        return name
+
+    # -- brokers -------------------------------------------------------------------
+    def broker(self, kind: str, **options: Any):
+        """A FastStream broker of ``kind`` whose messages this sandbox records (not started yet)."""
+        probes.require(kind)
+        options["middlewares"] = (*options.get("middlewares", ()), self.flow.middleware)
+        broker = make_broker(kind, **options)
+        self._brokers.append(broker)
+        return broker
+
+    def kafka_broker(self, **options: Any):
+        return self.broker("kafka", **options)
+
+    def redis_broker(self, **options: Any):
+        return self.broker("redis", **options)
+
+    def rabbit_broker(self, **options: Any):
+        return self.broker("rabbit", **options)
+
+    def nats_broker(self, **options: Any):
+        return self.broker("nats", **options)
+
+    # -- waiting -------------------------------------------------------------------
+    async def handled(self, to: Any, count: int = 1, timeout: float = 10.0, **kw: Any) -> list[Delivery]:
+        """Wait for ``count`` messages processed on a topic (or by a handler); see FlowLog.handled."""
+        return await self.flow.handled(to, count, timeout, **kw)
+
+    async def published(self, topic: str, count: int = 1, timeout: float = 10.0) -> list[Publication]:
+        return await self.flow.publications_to(topic, count, timeout)
+
+    async def wait_assigned(self, subscriber: Any, timeout: float = 15.0) -> None:
+        """Wait until a Kafka subscriber owns partitions (a consumer group's join takes seconds)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            consumer = getattr(subscriber, "consumer", None)
+            if consumer is not None and consumer.assignment():
+                return
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"No partitions assigned within {timeout:g} s: is the broker started?")
+            await asyncio.sleep(0.02)  # polling the client's own state; no message can be missed here
+
+    # -- lifecycle -----------------------------------------------------------------
+    async def close(self) -> None:
+        """Stop the sandbox's brokers and delete what this run created on the servers."""
+        if self._closed:
+            return
+        self._closed = True
+        for broker in self._brokers:
+            await broker.stop()
+        await clean_namespace(self.prefix, kinds=self.needs)
+
+    async def __aenter__(self) -> "Sandbox":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        brokers = ", ".join(BROKERS[n].title for n in self.needs)
+        return f"Sandbox for lesson {self.lesson}: names start with {self.prefix} ({brokers} reachable)"
