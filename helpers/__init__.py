@@ -1,0 +1,7 @@
+"""The course runtime: brokers, sandboxes, message-flow checks and exercises for the lessons."""
+
+from .errors import BrokerUnavailable, CourseError, HandlerFailed, NothingArrived
+from .sandbox import Sandbox
+from .setup_check import check_setup
+
+__all__ = ["Sandbox", "check_setup", "BrokerUnavailable", "CourseError", "HandlerFailed", "NothingArrived"]

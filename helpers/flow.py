@@ -8,6 +8,7 @@ instead of sleeping and hoping; when it does not arrive, the error explains the 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,12 +19,16 @@ from faststream import BaseMiddleware
 from .errors import HandlerFailed, NothingArrived
 
 
+_sequence = itertools.count()
+
+
 @dataclass
 class Publication:
     channel: str
     body: Any
     key: Any = None
     headers: dict = field(default_factory=dict)
+    seq: int = field(default_factory=lambda: next(_sequence))
 
 
 @dataclass
@@ -34,6 +39,7 @@ class Delivery:
     result: Any = None
     error: BaseException | None = None
     done: bool = False
+    seq: int = field(default_factory=lambda: next(_sequence))
 
     @property
     def ok(self) -> bool:
@@ -95,12 +101,18 @@ class FlowLog:
                     log.notify()
 
             async def publish_scope(self, call_next, cmd):
-                result = await call_next(cmd)
-                log.publications.append(
-                    Publication(cmd.destination, cmd.body, getattr(cmd, "key", None), dict(cmd.headers or {}))
-                )
-                log.notify()
-                return result
+                # Recorded before it is sent, so the record's order is the order of events;
+                # a publish that fails is taken back out.
+                publication = Publication(cmd.destination, cmd.body, getattr(cmd, "key", None),
+                                          dict(cmd.headers or {}))
+                log.publications.append(publication)
+                try:
+                    return await call_next(cmd)
+                except BaseException:
+                    log.publications.remove(publication)
+                    raise
+                finally:
+                    log.notify()
 
         return FlowRecorder
 
@@ -158,6 +170,16 @@ class FlowLog:
             f"Waited {timeout:g} s for {count} message(s) published to `{self.strip(channel)}`; {got} arrived.{hint}"
         )
 
+    def table(self):
+        """What was published and what each handler did with it, in order, as a table."""
+        from .display import Table
+
+        rows = [(p.seq, "published", self.strip(p.channel), _short(p.body), "") for p in self.publications]
+        for d in self.deliveries:
+            outcome = "ok" if d.ok else (f"raised {type(d.error).__name__}" if d.error else "running")
+            rows.append((d.seq, f"→ {d.handler}", self.strip(d.channel), _short(d.body), outcome))
+        return Table(["what", "topic", "body", "outcome"], [row[1:] for row in sorted(rows)])
+
     def explain(self, to: Any, count: int, timeout: float) -> str:
         """Why fewer messages than expected were handled, in message-flow terms."""
         target = to if isinstance(to, str) else getattr(to, "__name__", str(to))
@@ -176,6 +198,11 @@ class FlowLog:
                 lines.append("Was the broker started (await broker.start()) before publishing, and is a "
                              "subscriber listening on that topic?")
         return " ".join(lines)
+
+
+def _short(body: Any, limit: int = 70) -> str:
+    text = body.decode(errors="replace") if isinstance(body, bytes) else repr(body)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _matches(delivery: Delivery, to: Any) -> bool:

@@ -1,0 +1,47 @@
+# The course's commands. The two that matter:
+#   make course   set up, start the brokers, open JupyterLab on lesson 00
+#   make test     set up, start the brokers, run every test (helpers, checkers, notebooks under nbval)
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: course setup brokers down status test notebooks check-notebooks bench clean-sandboxes
+
+course: setup brokers
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" notebooks/00-welcome.ipynb
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "): make PYTHON=python3.12 ...")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+brokers: setup
+	$(PY) -m helpers up
+
+down:
+	$(PY) -m helpers down
+
+status: setup
+	$(PY) -m helpers status
+
+test: setup brokers
+	$(PY) -m pytest
+
+notebooks: setup brokers
+	$(PY) -m helpers.build
+
+check-notebooks: setup
+	$(PY) -m helpers.build --check
+
+bench: setup brokers
+	$(PY) scripts/bench.py
+
+clean-sandboxes: setup
+	$(PY) -m helpers clean

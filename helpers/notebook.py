@@ -1,0 +1,44 @@
+"""In a notebook, connection errors raised by broker clients also say how to start the broker."""
+
+from __future__ import annotations
+
+from .probes import reachable
+from .settings import BROKERS
+
+_installed = False
+
+
+def connection_error_types() -> tuple[type[BaseException], ...]:
+    types: list[type[BaseException]] = [ConnectionError]
+    try:
+        from aiokafka.errors import KafkaConnectionError
+
+        types.append(KafkaConnectionError)
+    except ImportError:
+        pass
+    return tuple(types)
+
+
+def install() -> None:
+    """Teach IPython to add the fix to a broker connection error (once per kernel)."""
+    global _installed
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or _installed:
+        return
+
+    def show_with_fix(shell, etype, value, tb, tb_offset=None):
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        text = f"{etype.__name__} {value}"
+        named = [s for s in BROKERS.values() if str(s.address()[1]) in text or s.title.lower() in text.lower()]
+        down = [spec for spec in named if reachable(spec, timeout=0.3) is not None]
+        if down:
+            from .errors import fix_message
+
+            print("\n" + "\n\n".join(fix_message(spec, "connection refused") for spec in down))
+
+    shell.set_custom_exc(connection_error_types(), show_with_fix)
+    _installed = True

@@ -1,0 +1,26 @@
+"""Lesson 00's "check your setup" cell: every broker, its URL, and a real round trip."""
+
+from __future__ import annotations
+
+from .display import Table
+from .errors import CourseError, fix_message
+from .roundtrip import check_all
+from .settings import BROKERS
+
+NEEDED_FROM = {"kafka": "01", "redis": "03", "rabbit": "07", "nats": "07", "mqtt": "07"}
+
+
+async def check_setup(required: tuple[str, ...] = ("kafka", "redis")) -> Table:
+    """A table of every broker's health; raises if a broker the first lessons need is down."""
+    results = await check_all()
+    rows = []
+    for h in results:
+        mark = "✅ ok" if h.ok else ("❌ down" if h.spec.name in required else "⚪ not running (optional)")
+        rows.append((h.spec.title, h.spec.env_var, h.spec.url, mark, NEEDED_FROM[h.spec.name]))
+    missing = [h for h in results if not h.ok and h.spec.name in required]
+    if missing:
+        raise CourseError("\n\n".join(fix_message(h.spec, h.detail) for h in missing))
+    return Table(["broker", "setting", "URL", "round trip", "needed from lesson"], rows)
+
+
+__all__ = ["check_setup", "BROKERS"]
