@@ -1,7 +1,9 @@
-"""In a notebook, connection errors raised by broker clients also say how to start the broker."""
+"""In a notebook, course errors show just their message, and broker connection errors also say how
+to start the broker."""
 
 from __future__ import annotations
 
+from .errors import CourseError
 from .probes import reachable
 from .settings import BROKERS
 
@@ -31,6 +33,9 @@ def install() -> None:
         return
 
     def show_with_fix(shell, etype, value, tb, tb_offset=None):
+        if issubclass(etype, CourseError):  # written for people: the message is the whole story
+            shell.showtraceback((etype, value, tb), exception_only=True)
+            return
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
         text = f"{etype.__name__} {value}"
         named = [s for s in BROKERS.values() if str(s.address()[1]) in text or s.title.lower() in text.lower()]
@@ -40,5 +45,5 @@ def install() -> None:
 
             print("\n" + "\n\n".join(fix_message(spec, "connection refused") for spec in down))
 
-    shell.set_custom_exc(connection_error_types(), show_with_fix)
+    shell.set_custom_exc((CourseError, *connection_error_types()), show_with_fix)
     _installed = True

@@ -37,9 +37,6 @@ class Sandbox:
     @classmethod
     def open(cls, lesson: str, *, needs: tuple[str, ...] = ("kafka",)) -> "Sandbox":
         """A new sandbox, after checking (within seconds) that every broker it needs answers."""
-        from . import notebook
-
-        notebook.install()
         probes.require(*needs)
         return cls(lesson, needs=needs)
 
