@@ -28,7 +28,7 @@ async def delete_kafka_topics(topics: list[str]) -> None:
         await admin.close()
 
 
-async def kafka_topics(prefix: str) -> list[str]:
+async def kafka_topics(prefix: str | tuple[str, ...]) -> list[str]:
     admin = _kafka_admin()
     await admin.start()
     try:
@@ -37,29 +37,29 @@ async def kafka_topics(prefix: str) -> list[str]:
         await admin.close()
 
 
-async def clean_kafka(prefix: str) -> None:
+async def clean_kafka(prefix: tuple[str, ...]) -> None:
     await delete_kafka_topics(await kafka_topics(prefix))
 
 
-async def clean_redis(prefix: str) -> None:
+async def clean_redis(prefix: tuple[str, ...]) -> None:
     from redis.asyncio import Redis
 
     client = Redis.from_url(REDIS.url)
     try:
-        keys = [key async for key in client.scan_iter(match=f"{prefix}*", count=500)]
+        keys = [key for p in prefix async for key in client.scan_iter(match=f"{p}*", count=500)]
         if keys:
             await client.delete(*keys)
     finally:
         await client.aclose()
 
 
-async def clean_nats(prefix: str) -> None:
+async def clean_nats(prefix: tuple[str, ...]) -> None:
     import nats
 
     client = await nats.connect(NATS.url, connect_timeout=2, allow_reconnect=False)
     try:
         js = client.jetstream()
-        stream_prefix = prefix.replace(".", "-")
+        stream_prefix = tuple(p.replace(".", "-") for p in prefix)
         for info in await js.streams_info():
             if info.config.name.startswith(stream_prefix):
                 await js.delete_stream(info.config.name)
@@ -70,8 +70,9 @@ async def clean_nats(prefix: str) -> None:
 CLEANERS = {"kafka": clean_kafka, "redis": clean_redis, "nats": clean_nats}
 
 
-async def clean_namespace(prefix: str, kinds: tuple[str, ...] = tuple(CLEANERS)) -> None:
-    """Delete everything whose name starts with ``prefix`` on the named kinds of broker."""
+async def clean_namespace(prefix: str | tuple[str, ...], kinds: tuple[str, ...] = tuple(CLEANERS)) -> None:
+    """Delete everything whose name starts with ``prefix`` (or one of several) on the named kinds of broker."""
+    prefix = (prefix,) if isinstance(prefix, str) else prefix
     for kind in kinds:
         cleaner = CLEANERS.get(kind)
         if cleaner is not None:

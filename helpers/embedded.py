@@ -144,11 +144,11 @@ def _run_dir(root: Path) -> Path:
 
 
 def _record_path(spec: BrokerSpec, root: Path) -> Path:
-    return _run_dir(root) / f"{spec.name}.json"
+    """One record per broker kind *and port*: changing a URL never orphans a running broker."""
+    return _run_dir(root) / f"{spec.name}-{spec.address()[1]}.json"
 
 
-def read_record(spec: BrokerSpec, root: Path | None = None) -> dict | None:
-    path = _record_path(spec, root or state_dir())
+def _read(path: Path) -> dict | None:
     try:
         record = json.loads(path.read_text())
     except (OSError, ValueError):
@@ -157,6 +157,11 @@ def read_record(spec: BrokerSpec, root: Path | None = None) -> dict | None:
         path.unlink(missing_ok=True)
         return None
     return record
+
+
+def read_record(spec: BrokerSpec, root: Path | None = None) -> dict | None:
+    """What ``up`` started for ``spec`` at its current URL, if it still runs."""
+    return _read(_record_path(spec, root or state_dir()))
 
 
 def _alive(pid: int) -> bool:
@@ -228,16 +233,23 @@ def up(names: list[str] | None = None, root: Path | None = None) -> list[Outcome
 
 
 def stop(spec: BrokerSpec, root: Path | None = None, timeout: float = 15.0) -> Outcome:
-    """Stop the broker that ``up`` started for ``spec``; a broker it did not start is left alone."""
+    """Stop every broker of ``spec``'s kind that ``up`` started (on any port); others are left alone."""
     root = root or state_dir()
-    record = read_record(spec, root)
-    if record is None:
+    paths = sorted(_run_dir(root).glob(f"{spec.name}-*.json"))
+    records = [(path, record) for path in paths if (record := _read(path)) is not None]
+    if not records:
         return Outcome(spec, "stopped", "nothing of ours was running")
-    pid = record["pid"]
+    for path, record in records:
+        _terminate(record["pid"], timeout)
+        path.unlink(missing_ok=True)
+    return Outcome(spec, "stopped", ", ".join(f"pid {record['pid']}" for _, record in records))
+
+
+def _terminate(pid: int, timeout: float) -> None:
     try:
         os.killpg(pid, signal.SIGTERM)
     except ProcessLookupError:
-        pass
+        return
     deadline = time.monotonic() + timeout
     while _alive(pid) and time.monotonic() < deadline:
         _reap(pid)
@@ -245,8 +257,6 @@ def stop(spec: BrokerSpec, root: Path | None = None, timeout: float = 15.0) -> O
     if _alive(pid):
         os.killpg(pid, signal.SIGKILL)
     _reap(pid)
-    _record_path(spec, root).unlink(missing_ok=True)
-    return Outcome(spec, "stopped", f"pid {pid}")
 
 
 def _reap(pid: int) -> None:

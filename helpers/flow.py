@@ -182,7 +182,7 @@ class FlowLog:
 
     def explain(self, to: Any, count: int, timeout: float) -> str:
         """Why fewer messages than expected were handled, in message-flow terms."""
-        target = to if isinstance(to, str) else getattr(to, "__name__", str(to))
+        target = to if isinstance(to, str) else _name_of(to)
         done = self.delivered(to)
         lines = [f"Waited {timeout:g} s for {count} message(s) handled by `{self.strip(target)}`; {len(done)} arrived."]
         if isinstance(to, str):
@@ -210,5 +210,9 @@ def _matches(delivery: Delivery, to: Any) -> bool:
         return True
     if isinstance(to, str):
         return delivery.channel == to
-    name = getattr(getattr(to, "_original_call", to), "__name__", None)
-    return delivery.handler == name
+    return delivery.handler == _name_of(to)
+
+
+def _name_of(handler: Any) -> str:
+    """A handler's function name, also through FastStream's call wrapper."""
+    return getattr(getattr(handler, "_original_call", handler), "__name__", str(handler))

@@ -8,7 +8,6 @@ therefore never see each other's messages. What the sandbox created is removed b
 from __future__ import annotations
 
 import asyncio
-import re
 import secrets
 from typing import Any
 
@@ -17,9 +16,6 @@ from .brokers import make_broker
 from .cleanup import clean_namespace
 from .flow import Delivery, FlowLog, Publication
 from .settings import BROKERS, learner
-
-NAME_PATTERN = re.compile(r"lesson\d{2}(?:-[a-z0-9]+)?-[0-9a-f]{6}")
-
 
 class Sandbox:
     """Brokers and names that belong to one run of one lesson."""
@@ -32,6 +28,7 @@ class Sandbox:
         self.prefix = "-".join(p for p in (f"lesson{lesson}", who, self.run_id) if p)
         self.flow = FlowLog(strip=self.strip)
         self._brokers: list[Any] = []
+        self._kinds: set[str] = set(needs)
         self._closed = False
 
     @classmethod
@@ -65,6 +62,7 @@ class Sandbox:
         options["middlewares"] = (*options.get("middlewares", ()), self.flow.middleware)
         broker = make_broker(kind, **options)
         self._brokers.append(broker)
+        self._kinds.add(kind)
         return broker
 
     def kafka_broker(self, **options: Any):
@@ -106,7 +104,9 @@ class Sandbox:
         self._closed = True
         for broker in self._brokers:
             await broker.stop()
-        await clean_namespace(self.prefix, kinds=self.needs)
+        # Only names under this run's prefix *and a separator*: another learner's prefix may start
+        # with the same characters (lesson01-deadbe vs lesson01-deadbeef-...).
+        await clean_namespace((f"{self.prefix}.", f"{self.prefix}-"), kinds=tuple(sorted(self._kinds)))
 
     async def __aenter__(self) -> "Sandbox":
         return self

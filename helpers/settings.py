@@ -36,7 +36,9 @@ class BrokerSpec:
 
     def addresses(self) -> list[tuple[str, int]]:
         result = []
-        for part in self.url.split(","):
+        # Only Kafka takes a list of bootstrap servers; other URLs may have a comma in a password.
+        parts = self.url.split(",") if self.name == "kafka" else [self.url]
+        for part in parts:
             part = part.strip()
             if "://" not in part:
                 part = "tcp://" + part
@@ -74,7 +76,7 @@ def kafka_security():
     KAFKA_SASL_MECHANISM (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512), KAFKA_SASL_USERNAME,
     KAFKA_SASL_PASSWORD, and KAFKA_SSL=1 for TLS.
     """
-    mechanism = os.environ.get("KAFKA_SASL_MECHANISM", "").upper()
+    mechanism = os.environ.get("KAFKA_SASL_MECHANISM", "").strip().upper()
     use_ssl = os.environ.get("KAFKA_SSL", "").lower() in {"1", "true", "yes"}
     if not mechanism and not use_ssl:
         return None
@@ -88,6 +90,9 @@ def kafka_security():
     kinds = {"PLAIN": SASLPlaintext, "SCRAM-SHA-256": SASLScram256, "SCRAM-SHA-512": SASLScram512}
     if mechanism not in kinds:
         raise ValueError(f"KAFKA_SASL_MECHANISM={mechanism!r}: use one of {', '.join(kinds)}")
+    missing = [v for v in ("KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD") if not os.environ.get(v)]
+    if missing:
+        raise ValueError(f"KAFKA_SASL_MECHANISM={mechanism} needs {' and '.join(missing)} in the environment")
     return kinds[mechanism](
         username=os.environ["KAFKA_SASL_USERNAME"],
         password=os.environ["KAFKA_SASL_PASSWORD"],

@@ -157,10 +157,10 @@ async def test_lifecycle_rabbit(state, ports, tmp_path):
 
 
 def test_start_logs_and_data_go_to_the_state_folder(state, ports):
-    ports("redis")
+    port = ports("redis")["redis"]
     [outcome] = embedded.up(["redis"])
     assert outcome.state == "started", outcome.detail
-    assert (state / "run" / "redis.json").is_file()
+    assert (state / "run" / f"redis-{port}.json").is_file()
     assert (state / "logs" / "redis.log").is_file()
     assert (state / "data" / "redis").is_dir()
     pid = embedded.read_record(REDIS)["pid"]
@@ -207,11 +207,6 @@ def test_a_broker_that_dies_at_start_is_reported(state, ports, monkeypatch):
     assert embedded.read_record(REDIS) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="helpers bug: embedded keeps one record per broker name, whatever its URL; `up` on a new "
-    "port overwrites the record of a broker still running on the old one, which `down` then never stops",
-)
 def test_changing_the_port_does_not_orphan_a_running_broker(state, ports):
     first_port = ports("redis")["redis"]
     assert embedded.up(["redis"])[0].state == "started"

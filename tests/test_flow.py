@@ -231,11 +231,6 @@ async def test_two_sandboxes_on_the_same_topic_name_stay_apart():
 # -- known gaps (see the reasons) ----------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="helpers bug: FlowLog.explain names a handler by getattr(to, '__name__', str(to)); "
-    "FastStream's handler wrapper has no __name__, so the message shows the wrapper's repr",
-)
 async def test_nothing_arrived_names_the_handler(kafka_sandbox):
     broker = await started(kafka_sandbox.kafka_broker())
 
@@ -247,11 +242,6 @@ async def test_nothing_arrived_names_the_handler(kafka_sandbox):
     assert "`on_order`" in str(info.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="helpers bug: Sandbox.close() cleans only the kinds in `needs`, not the kinds of the "
-    "brokers it actually made, so Sandbox(needs=()).kafka_broker() leaves its topics behind",
-)
 async def test_close_cleans_brokers_made_beyond_needs():
     sandbox = Sandbox("99", needs=())
     try:

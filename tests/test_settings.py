@@ -151,12 +151,6 @@ def test_ipv6_loopback(monkeypatch):
     assert KAFKA.is_local()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="helpers bug: BrokerSpec.addresses() splits every URL on ',' (for Kafka lists), "
-    "so a comma inside a password cuts the URL in two and `.port` raises ValueError",
-)
 def test_comma_in_password(monkeypatch):
     monkeypatch.setenv("RABBIT_URL", "amqp://user:p,w@mq.internal:5673/")
     assert RABBIT.addresses() == [("mq.internal", 5673)]
@@ -296,11 +290,6 @@ def test_unknown_sasl_mechanism_is_a_clear_error(monkeypatch):
         assert known in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="helpers bug: kafka_security() reads os.environ['KAFKA_SASL_USERNAME'] directly, so a "
-    "missing username is a bare KeyError instead of an error that says which variable to set",
-)
 def test_missing_sasl_username_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("KAFKA_SASL_MECHANISM", "PLAIN")
     monkeypatch.setenv("KAFKA_SASL_PASSWORD", "p")
