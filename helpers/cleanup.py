@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .settings import KAFKA, NATS, REDIS, kafka_security
+from .settings import KAFKA, NATS, RABBIT, REDIS, kafka_security
 
 
 def _kafka_admin():
@@ -65,6 +65,21 @@ async def clean_nats(prefix: tuple[str, ...]) -> None:
                 await js.delete_stream(info.config.name)
     finally:
         await client.close()
+
+
+async def delete_rabbit_queues(names: list[str]) -> None:
+    """RabbitMQ cannot list queues over AMQP, so the sandbox names the queues it declared."""
+    if not names:
+        return
+    import aio_pika
+
+    connection = await aio_pika.connect(RABBIT.url, timeout=5)
+    try:
+        channel = await connection.channel()
+        for name in names:
+            await channel.queue_delete(name)
+    finally:
+        await connection.close()
 
 
 CLEANERS = {"kafka": clean_kafka, "redis": clean_redis, "nats": clean_nats}

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import probes
 from .brokers import make_broker
-from .cleanup import clean_namespace
+from .cleanup import clean_namespace, delete_rabbit_queues
 from .flow import Delivery, FlowLog, Publication
 from .settings import BROKERS, learner
 
@@ -102,8 +102,10 @@ class Sandbox:
         if self._closed:
             return
         self._closed = True
+        queues = sorted({q for b in self._brokers for q in _rabbit_queues(b) if q.startswith(self.prefix)})
         for broker in self._brokers:
             await broker.stop()
+        await delete_rabbit_queues(queues)
         # Only names under this run's prefix *and a separator*: another learner's prefix may start
         # with the same characters (lesson01-deadbe vs lesson01-deadbeef-...).
         await clean_namespace((f"{self.prefix}.", f"{self.prefix}-"), kinds=tuple(sorted(self._kinds)))
@@ -117,3 +119,12 @@ class Sandbox:
     def __repr__(self) -> str:
         brokers = ", ".join(BROKERS[n].title for n in self.needs)
         return f"Sandbox for lesson {self.lesson}: names start with {self.prefix} ({brokers} reachable)"
+
+
+def _rabbit_queues(broker: Any) -> list[str]:
+    """Names of the queues a RabbitMQ broker's subscribers declared (other brokers have none)."""
+    from faststream.rabbit import RabbitBroker
+
+    if not isinstance(broker, RabbitBroker):
+        return []
+    return [sub.queue.name for sub in broker.subscribers]
