@@ -9,8 +9,11 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: course setup brokers down status test notebooks check-notebooks bench clean-sandboxes
 
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 course: setup brokers
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" notebooks/00-welcome.ipynb
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT) notebooks/00-welcome.ipynb
 
 setup: $(STAMP)
 
