@@ -7,7 +7,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: course setup brokers down status test notebooks check-notebooks bench clean-sandboxes
+.PHONY: course setup brokers down status doctor progress test notebooks check-notebooks bench clean-sandboxes
 
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -33,6 +33,12 @@ down:
 
 status: setup
 	$(PY) -m helpers status
+
+doctor: setup
+	$(PY) -m helpers doctor
+
+progress: setup
+	$(PY) -m helpers progress
 
 test: setup brokers
 	$(PY) -m pytest

@@ -4,6 +4,8 @@
     python -m helpers down [BROKER ...]    stop what `up` started
     python -m helpers status [BROKER ...]  each broker, its URL, and a real round trip
     python -m helpers clean [PREFIX]       delete leftover sandbox topics/keys/streams (default: all lessons)
+    python -m helpers progress [--reset]   your exercises' status and the time left (COURSE_LEARNER's own)
+    python -m helpers doctor               check Python, packages, kernel, brokers and ports before a workshop
 """
 
 from __future__ import annotations
@@ -62,6 +64,16 @@ def cmd_clean(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_progress(args: argparse.Namespace) -> int:
+    from . import progress
+
+    if args.reset:
+        print(f"progress reset: removed {progress.reset()}")
+        return 0
+    print(progress.table())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -74,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("clean")
     p.add_argument("prefix", nargs="?", default="lesson")
     p.set_defaults(func=cmd_clean)
+    p = sub.add_parser("doctor")
+    p.set_defaults(func=lambda args: __import__("helpers.doctor", fromlist=["run"]).run())
+    p = sub.add_parser("progress")
+    p.add_argument("--reset", action="store_true", help="forget this learner's results")
+    p.set_defaults(func=cmd_progress)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -1,4 +1,8 @@
-"""Which exercises a learner has passed, kept on this machine (one file per learner)."""
+"""Which exercises a learner has passed, kept on this machine (one file per learner).
+
+    python -m helpers progress            a table of lessons and exercises, and the time left
+    python -m helpers progress --reset    forget this learner's results
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ import time
 from pathlib import Path
 
 from .settings import learner, state_dir
+
+ICON = {"correct": "✅", "incorrect": "❌", "not attempted": "⏳", None: "·"}
 
 
 def progress_file() -> Path:
@@ -31,6 +37,36 @@ def record(exercise_id: str, title: str, verdict: str) -> None:
     data[exercise_id] = {"title": title, "last": verdict, "best": best, "at": int(time.time())}
     path = progress_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
     tmp.replace(path)
+
+
+def reset() -> Path:
+    path = progress_file()
+    path.unlink(missing_ok=True)
+    return path
+
+
+def table():
+    """Lessons and exercises with their best verdict so far, and the estimated time left."""
+    from .catalog import lessons
+    from .display import Table
+
+    data = load()
+    rows, minutes_left = [], 0
+    for lesson in lessons():
+        done = bool(lesson.exercises) and all(data.get(i, {}).get("best") == "correct" for i, _ in lesson.exercises)
+        if not done:
+            minutes_left += lesson.minutes
+        for exercise_id, title in lesson.exercises:
+            best = data.get(exercise_id, {}).get("best")
+            rows.append((f"{lesson.number} {lesson.title}", exercise_id, title, f"{ICON[best]} {best or 'not started'}"))
+    who = learner() or "you"
+    title = f"Progress of {who}: about {minutes_left} min of lessons left"
+    return Table(["lesson", "exercise", "title", "status"], rows, title=title)
+
+
+def show():
+    """For a notebook cell: the progress table."""
+    return table()

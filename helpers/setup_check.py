@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import progress
+from .catalog import SETUP_CHECK
 from .display import Table
 from .errors import CourseError, fix_message
 from .roundtrip import check_all
@@ -20,6 +22,7 @@ async def check_setup(required: tuple[str, ...] = ("kafka", "redis")) -> Table:
     missing = [h for h in results if not h.ok and h.spec.name in required]
     if missing:
         raise CourseError("\n\n".join(fix_message(h.spec, h.detail) for h in missing))
+    progress.record(SETUP_CHECK, "Check your setup", "correct")
     return Table(["broker", "setting", "URL", "round trip", "needed from lesson"], rows)
 
 

@@ -1,0 +1,71 @@
+"""`python -m helpers doctor`: exit 0 when the course can run, 1 with the exact fix when it cannot."""
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from helpers.embedded import free_port
+from helpers.settings import REPO_ROOT
+
+
+def doctor(**env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "helpers", "doctor"], cwd=REPO_ROOT, capture_output=True, text=True,
+        timeout=120, env={**os.environ, **env},
+    )
+
+
+def test_everything_up_exits_0():
+    result = doctor()
+    assert result.returncode == 0, result.stdout
+    assert "✅ Jupyter kernel" in result.stdout
+    assert "Ready for the course." in result.stdout
+
+
+def test_a_stopped_kafka_is_reported_with_its_fix_and_exits_1():
+    port = free_port()
+    result = doctor(KAFKA_URL=f"127.0.0.1:{port}")
+    assert result.returncode == 1
+    assert f"❌ Kafka (KAFKA_URL=127.0.0.1:{port}): not reachable" in result.stdout
+    assert "fix: make brokers   (or: python -m helpers up kafka)" in result.stdout
+    assert "1 problem(s) block the course" in result.stdout
+
+
+def test_an_optional_broker_down_is_a_warning_only():
+    result = doctor(NATS_URL=f"nats://127.0.0.1:{free_port()}")
+    assert result.returncode == 0, result.stdout
+    assert "⚠️  NATS" in result.stdout and "needed only in later lessons" in result.stdout
+
+
+@pytest.fixture
+def impostor():
+    """A program on a port that accepts connections and speaks no broker protocol."""
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve():
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+                conn.close()
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join()
+    server.close()
+
+
+def test_a_port_taken_by_another_program_is_named(impostor):
+    result = doctor(REDIS_URL=f"redis://127.0.0.1:{impostor}")
+    assert result.returncode == 1
+    assert f"something answers on port {impostor}, but it is not a working Redis" in result.stdout
+    assert f"fix: stop the program on port {impostor}, or set REDIS_URL to the right URL" in result.stdout
