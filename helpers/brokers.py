@@ -16,12 +16,27 @@ from .settings import BROKERS, kafka_security
 COURSE_LOGGER_NAME = "course"
 
 
+class OneLineFormatter(logging.Formatter):
+    """``ERROR KeyError: 'name' in a handler of user.created``: no timestamp, no colour, no traceback.
+
+    In a notebook these lines appear under the cell that started the broker (like ``print`` in a
+    handler), so they stay short; the lesson's waiting helpers report the full story where you wait.
+    """
+
+    CHANNEL_KEYS = ("topic", "channel", "queue", "subject")
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = f"{record.levelname} {record.getMessage()}"
+        channel = next((getattr(record, k) for k in self.CHANNEL_KEYS if getattr(record, k, "")), "")
+        return f"{line} in a handler of {channel}" if channel and record.exc_info else line
+
+
 def course_logger() -> logging.Logger:
     """Warnings and errors only, one plain line each: what a learner needs to see, nothing that varies."""
     logger = logging.getLogger(COURSE_LOGGER_NAME)
     if not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+        handler.setFormatter(OneLineFormatter())
         logger.addHandler(handler)
         logger.setLevel(logging.WARNING)
         logger.propagate = False
