@@ -80,13 +80,14 @@ def render(source_path: Path, version: str) -> nbformat.NotebookNode:
     return nb
 
 
-def execute(nb: nbformat.NotebookNode, workdir: Path) -> nbformat.NotebookNode:
-    os.environ["COURSE_PROGRESS"] = "0"  # building the solved notebooks is not the learner passing them
+def execute(nb: nbformat.NotebookNode, workdir: Path, env: dict[str, str] | None = None) -> nbformat.NotebookNode:
+    """Run every cell in a fresh kernel. Progress is not recorded unless ``env`` asks for it:
+    building the solved notebooks is not the learner passing them."""
     client = NotebookClient(
         nb, timeout=CELL_TIMEOUT, kernel_name="python3", resources={"metadata": {"path": str(workdir)}},
         record_timing=False,
     )
-    client.execute()
+    client.execute(env={**os.environ, "COURSE_PROGRESS": "0", **(env or {})})
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     nb.metadata = notebook_metadata()
