@@ -7,7 +7,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: course setup brokers down status doctor progress test notebooks check-notebooks bench clean-sandboxes
+.PHONY: course setup brokers down status doctor progress test notebooks check-notebooks site bench clean-sandboxes
 
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -48,6 +48,9 @@ notebooks: setup brokers
 
 check-notebooks: setup
 	$(PY) -m helpers.build --check
+
+site: setup
+	$(PY) scripts/build_site.py
 
 bench: setup brokers
 	$(PY) scripts/bench.py
