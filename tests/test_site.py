@@ -68,7 +68,7 @@ def test_mermaid_diagrams_render_in_a_browser(site):
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/lessons/01-first-consumer.html")
             page.wait_for_function("() => document.querySelectorAll('.mermaid svg').length >= 2", timeout=20_000)
-            labels = page.locator(".mermaid svg").first.inner_text()
+            labels = page.evaluate("() => document.querySelector('.mermaid svg').textContent")
             browser.close()
     finally:
         server.shutdown()
