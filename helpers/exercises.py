@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import inspect
+import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -82,6 +83,9 @@ class PendingCheck:
     _repr_markdown_ = __repr__
 
 
+_attempts = itertools.count(1)
+
+
 class Exercise:
     """One exercise of a lesson. Subclasses implement :meth:`evaluate`, which raises to fail."""
 
@@ -94,6 +98,22 @@ class Exercise:
     def __init__(self, sandbox: Any = None) -> None:
         self.sandbox = sandbox
         self._hints_shown = 0
+        self._shown: dict[str, str] = {}
+
+    def check_topic(self, name: str) -> str:
+        """A real-broker topic that is new for every check run, so a rerun never sees earlier messages.
+
+        Messages show it as ``check-<id>.<name>``, the same on every run (see :meth:`show`).
+        """
+        topic = self.sandbox.topic(f"check-{self.id}.{next(_attempts)}.{name}")
+        self._shown[topic] = f"check-{self.id}.{name}"
+        return topic
+
+    def show(self, topic: str) -> str:
+        """A topic as the learner should read it: no sandbox prefix, no attempt number."""
+        if topic in self._shown:
+            return self._shown[topic]
+        return self.sandbox.strip(topic) if self.sandbox is not None else topic
 
     @property
     def name(self) -> str:

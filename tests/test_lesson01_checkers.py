@@ -73,3 +73,12 @@ async def test_check_without_await_says_how_to_run_it(kafka_sandbox):
     pending = lesson01.HandleUserCreated(kafka_sandbox).check(answers.handler_solution)
     assert "await ex1.check" in repr(pending)
     await pending  # and awaiting it later still runs the check
+
+
+async def test_checking_twice_judges_the_second_run_on_its_own_messages(kafka_sandbox):
+    exercise = lesson01.HandleUserCreated(kafka_sandbox)
+    first = await exercise.check(answers.handler_solution)
+    second = await exercise.check(answers.handler_solution)
+    assert (first.verdict, second.verdict) == (Verdict.CORRECT, Verdict.CORRECT), second.message
+    wrong = await exercise.check(answers.handler_email_only)
+    assert wrong.verdict is Verdict.INCORRECT

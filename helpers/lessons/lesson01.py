@@ -73,7 +73,7 @@ async def on_user_created(event: dict) -> None:
 
     async def _on_real_broker(self, handler: Any) -> None:
         sandbox = self.sandbox
-        topic = sandbox.topic(f"check-{self.id}.user.created")
+        topic = self.check_topic("user.created")
         broker = sandbox.kafka_broker(logger=None)
         broker.subscriber(topic, auto_offset_reset="earliest")(handler)
         with patched(handler, *SERVICES) as fakes:
@@ -188,7 +188,7 @@ def build_welcome_app(broker: KafkaBroker, topic: str) -> FastStream:
 
     async def _on_real_broker(self, factory: Any) -> None:
         sandbox = self.sandbox
-        topic = sandbox.topic(f"check-{self.id}.user.created")
+        topic = self.check_topic("user.created")
         broker = sandbox.kafka_broker(logger=None)
         self._build(factory, broker, topic)
         with patched(_first_call(broker.subscribers[0]), *SERVICES):

@@ -1,0 +1,270 @@
+"""Answers to lesson 02's exercises as learners write them: the solutions, the starters, and mistakes.
+
+The service functions below are the lesson's; checkers swap in recording fakes while they run.
+"""
+
+from faststream import FastStream
+from faststream.kafka import KafkaBroker
+
+NOTIFICATIONS = "notifications"  # the name from the brief, as a learner might hardcode it
+sent_emails: list[str] = []
+
+# The notebook's own broker and publisher, which a learner may reach for instead of the arguments.
+# Tests set `lesson_broker` to a started broker of the sandbox; `idle_notifications` is never connected.
+lesson_broker: KafkaBroker | None = None
+idle_notifications = KafkaBroker().publisher(NOTIFICATIONS)
+
+
+async def send_welcome_email(email: str, name: str) -> None:
+    sent_emails.append(email)
+
+
+async def create_default_settings(user_id: int) -> None:
+    pass
+
+
+def welcome_notification(user_id: int, name: str) -> dict:
+    return {"user_id": user_id, "message": f"Welcome aboard, {name}!", "type": "info"}
+
+
+# -- Exercise 02.1 -------------------------------------------------------------------
+def notifier_solution(broker: KafkaBroker, topic: str):
+    notifications = broker.publisher(topic)
+
+    async def notify_user(user_id: int, message: str) -> None:
+        await notifications.publish({"user_id": user_id, "message": message, "type": "info"})
+
+    return notify_user
+
+
+def notifier_broker_publish(broker: KafkaBroker, topic: str):
+    """Also correct: publish through the broker itself."""
+
+    async def notify_user(user_id: int, message: str) -> None:
+        await broker.publish({"user_id": user_id, "message": message, "type": "info"}, topic)
+
+    return notify_user
+
+
+def notifier_publisher_per_call(broker: KafkaBroker, topic: str):
+    """Also correct (if wasteful): a publisher object made on every call, with a key."""
+
+    async def notify_user(user_id: int, message: str) -> None:
+        note = {"user_id": user_id, "message": message, "type": "info"}
+        await broker.publisher(topic).publish(note, key=str(user_id).encode())
+
+    return notify_user
+
+
+def notifier_starter(broker: KafkaBroker, topic: str):
+    async def notify_user(user_id: int, message: str) -> None:
+        ...  # publish {"user_id": ..., "message": ..., "type": "info"} to `topic`
+
+    return notify_user
+
+
+def notifier_decorator_trap(broker: KafkaBroker, topic: str):
+    """The original brief's snippet: decorated, called directly, publishes nothing."""
+
+    @broker.publisher(topic)
+    async def notify_user(user_id: int, message: str) -> dict:
+        return {"user_id": user_id, "message": message, "type": "info"}
+
+    return notify_user
+
+
+def notifier_returns_dict(broker: KafkaBroker, topic: str):
+    async def notify_user(user_id: int, message: str) -> dict:
+        return {"user_id": user_id, "message": message, "type": "info"}
+
+    return notify_user
+
+
+def notifier_lesson_topic(broker: KafkaBroker, topic: str):
+    async def notify_user(user_id: int, message: str) -> None:
+        await broker.publish({"user_id": user_id, "message": message, "type": "info"}, NOTIFICATIONS)
+
+    return notify_user
+
+
+def notifier_no_type(broker: KafkaBroker, topic: str):
+    async def notify_user(user_id: int, message: str) -> None:
+        await broker.publish({"user_id": user_id, "message": message}, topic)
+
+    return notify_user
+
+
+def notifier_str_user_id(broker: KafkaBroker, topic: str):
+    async def notify_user(user_id: int, message: str) -> None:
+        await broker.publish({"user_id": str(user_id), "message": message, "type": "info"}, topic)
+
+    return notify_user
+
+
+def notifier_not_awaited(broker: KafkaBroker, topic: str):
+    async def notify_user(user_id: int, message: str) -> None:
+        broker.publish({"user_id": user_id, "message": message, "type": "info"}, topic)
+
+    return notify_user
+
+
+def notifier_twice(broker: KafkaBroker, topic: str):
+    notifications = broker.publisher(topic)
+
+    async def notify_user(user_id: int, message: str) -> None:
+        note = {"user_id": user_id, "message": message, "type": "info"}
+        await broker.publish(note, topic)
+        await notifications.publish(note)
+
+    return notify_user
+
+
+def notifier_str_key(broker: KafkaBroker, topic: str):
+    """Passes in memory; the real Kafka client wants the key as bytes."""
+
+    async def notify_user(user_id: int, message: str) -> None:
+        await broker.publish({"user_id": user_id, "message": message, "type": "info"}, topic, key=str(user_id))
+
+    return notify_user
+
+
+def notifier_no_return(broker: KafkaBroker, topic: str):
+    notifications = broker.publisher(topic)
+
+    async def notify_user(user_id: int, message: str) -> None:
+        await notifications.publish({"user_id": user_id, "message": message, "type": "info"})
+
+
+def notifier_lesson_publisher(broker: KafkaBroker, topic: str):
+    """Uses the notebook's publisher object, whose broker is stopped by now."""
+
+    async def notify_user(user_id: int, message: str) -> None:
+        await idle_notifications.publish({"user_id": user_id, "message": message, "type": "info"})
+
+    return notify_user
+
+
+def notifier_lesson_broker(broker: KafkaBroker, topic: str):
+    """Publishes through the notebook's (running) broker instead of the one it was given."""
+
+    async def notify_user(user_id: int, message: str) -> None:
+        await lesson_broker.publish({"user_id": user_id, "message": message, "type": "info"}, NOTIFICATIONS)
+
+    return notify_user
+
+
+# -- Exercise 02.2 -------------------------------------------------------------------
+def app_solution(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> dict:
+        await send_welcome_email(event["email"], event["name"])
+        await create_default_settings(event["user_id"])
+        return welcome_notification(event["user_id"], event["name"])
+
+    return FastStream(broker)
+
+
+def app_subscriber_on_top(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    """Also correct: the other decorator order."""
+
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    @broker.publisher(notifications)
+    async def on_user_created(event: dict) -> dict:
+        return {"user_id": event["user_id"], "message": "Welcome!", "type": "info"}
+
+    return FastStream(broker)
+
+
+def app_starter(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    ...  # a subscriber on `user_created` whose return value is published to `notifications`
+    return FastStream(broker)
+
+
+def app_decorator_trap(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    """The brief's publisher, called from the handler: nothing is published."""
+
+    @broker.publisher(notifications)
+    async def publish_notification(user_id: int, message: str) -> dict:
+        return {"user_id": user_id, "message": message, "type": "info"}
+
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> None:
+        await send_welcome_email(event["email"], event["name"])
+        await publish_notification(event["user_id"], "Welcome!")
+
+    return FastStream(broker)
+
+
+def app_no_return(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> None:
+        await send_welcome_email(event["email"], event["name"])
+        welcome_notification(event["user_id"], event["name"])
+
+    return FastStream(broker)
+
+
+def app_lesson_topic(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    @broker.publisher(NOTIFICATIONS)
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> dict:
+        return welcome_notification(event["user_id"], event["name"])
+
+    return FastStream(broker)
+
+
+def app_publishes_itself(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> None:
+        await broker.publish(welcome_notification(event["user_id"], event["name"]), notifications)
+
+    return FastStream(broker)
+
+
+def app_twice(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> dict:
+        note = welcome_notification(event["user_id"], event["name"])
+        await broker.publish(note, notifications)
+        return note
+
+    return FastStream(broker)
+
+
+def app_no_type(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> dict:
+        return {"user_id": event["user_id"], "message": "Welcome!"}
+
+    return FastStream(broker)
+
+
+def app_str_user_id(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> dict:
+        return welcome_notification(str(event["user_id"]), event["name"])
+
+    return FastStream(broker)
+
+
+def app_forwards_event(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> dict:
+        return event
+
+    return FastStream(broker)
+
+
+def app_hardcoded_subscription(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    @broker.publisher(notifications)
+    @broker.subscriber("user.created", auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> dict:
+        return welcome_notification(event["user_id"], event["name"])
+
+    return FastStream(broker)
