@@ -41,7 +41,7 @@ progress: setup
 	$(PY) -m helpers progress
 
 test: setup brokers
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadscope
 
 notebooks: setup brokers
 	$(PY) -m helpers.build

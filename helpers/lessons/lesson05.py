@@ -1,0 +1,571 @@
+"""Lesson 05, project structure: the runtime the notebook uses around ``service/``, and the checkers.
+
+The notebook imports the real service package (``service/app``) with the sandbox's topic prefix,
+shows its files, runs it in the kernel and as its own process (``faststream run``, ``uvicorn``),
+and checks two exercises:
+
+Exercise 5.1: an analytics consumer as a module of its own: a ``KafkaRouter`` with one subscriber
+              on ``user.created``, its own consumer group, calling ``track_signup``.
+Exercise 5.2: a new setting, ``AUTO_OFFSET_RESET``, read and validated by pydantic-settings, and
+              used by ``consumer_options(name, settings)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import logging
+import os
+import re
+import secrets
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+from faststream.kafka import KafkaBroker, KafkaRouter, TestKafkaBroker
+
+from ..display import Table
+from ..exercises import Exercise, Incorrect, NotAttempted, Text, fail, is_untouched
+from ..flow import handler_name
+from ..settings import REPO_ROOT
+from ._fakes import patched
+
+SERVICE_DIR = REPO_ROOT / "service"
+TIMEOUT = 15.0
+SAMPLE_EVENT = {"user_id": 42, "email": "grace@example.com", "name": "Grace Hopper"}
+FAST_GROUP_JOIN = {"session_timeout_ms": 2000, "heartbeat_interval_ms": 200}
+
+
+# -- the service in the notebook -----------------------------------------------------------------
+def observe(sandbox: Any, broker: KafkaBroker) -> None:
+    """Let the lesson see the service's messages: the sandbox's flow recorder joins the broker's
+    middlewares, and FastStream's per-message access log (timestamps, colours) stays out of the
+    notebook; warnings and errors still show. Nothing in the service changes."""
+    if getattr(broker, "_course_flow", None) is not sandbox.flow:
+        broker.add_middleware(sandbox.flow.middleware)
+        broker._course_flow = sandbox.flow
+    access = logging.getLogger("faststream.access.kafka")
+    if not any(isinstance(f, _WarningsOnly) for f in access.filters):
+        access.addFilter(_WarningsOnly())
+
+
+class _WarningsOnly(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING
+
+
+def show(path: str) -> Text:
+    """A file of the service, as a code block."""
+    text = (SERVICE_DIR / path).read_text().rstrip()
+    language = "python" if path.endswith(".py") else ""
+    return Text(f"`service/{path}`\n\n```{language}\n{text}\n```")
+
+
+def tree(folder: str = "app") -> Text:
+    """The service's files under ``folder``, as ``tree`` would print them."""
+    root = SERVICE_DIR / folder
+    lines = [f"service/{folder}/"]
+
+    def walk(directory: Path, indent: str) -> None:
+        entries = sorted(
+            (p for p in directory.iterdir() if p.name != "__pycache__" and not p.name.startswith(".")),
+            key=lambda p: (p.is_dir(), p.name),
+        )
+        for entry in entries:
+            lines.append(f"{indent}{entry.name}{'/' if entry.is_dir() else ''}")
+            if entry.is_dir():
+                walk(entry, indent + "    ")
+
+    walk(root, "    ")
+    return Text("```\n" + "\n".join(lines) + "\n```")
+
+
+def wiring(broker: Any, strip: Callable[[str], str] = str) -> Table:
+    """What a broker will consume and publish: handler, topic and consumer group."""
+    rows = [
+        ("consumes", strip(topic), strip(sub.group_id or "(none)"), handler_name(sub))
+        for sub in broker.subscribers
+        for topic in sub.topic_names
+    ]
+    rows += [("publishes", strip(pub.topic), "", "") for pub in broker.publishers]
+    return Table(["", "topic", "consumer group", "handler"], rows)
+
+
+# -- the service as its own process ------------------------------------------------------------------
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_FASTSTREAM_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} +\w+ +- (?P<rest>.*)$")
+_UVICORN_LINE = re.compile(r"^(?:INFO|WARNING|ERROR): +(?P<rest>.*)$")
+LIFECYCLE = (
+    "FastStream app", "waiting for messages", "application startup", "Application startup",
+    "Shutting down", "application shutdown", "Application shutdown",
+)
+
+
+class ServiceProcess:
+    """A process running the service, and its output (merged stdout and stderr, without colours)."""
+
+    def __init__(self, command: list[str], process: asyncio.subprocess.Process) -> None:
+        self.command = command
+        self.process = process
+        self.lines: list[str] = []
+
+    @property
+    def returncode(self) -> int | None:
+        return self.process.returncode
+
+    async def wait_for(self, text: str, *also: str, timeout: float = 30.0) -> str:
+        """Read the output until a line contains ``text`` (and every one of ``also``)."""
+
+        async def read() -> str:
+            while True:
+                raw = await self.process.stdout.readline()
+                if not raw:
+                    raise RuntimeError(
+                        f"`{' '.join(self.command)}` exited before printing {text!r}:\n" + "\n".join(self.lines[-20:])
+                    )
+                line = _ANSI.sub("", raw.decode(errors="replace")).rstrip()
+                self.lines.append(line)
+                if text in line and all(a in line for a in also):
+                    return line
+
+        try:
+            return await asyncio.wait_for(read(), timeout)
+        except TimeoutError:
+            raise TimeoutError(
+                f"`{' '.join(self.command)}` printed no {text!r} within {timeout:g} s:\n" + "\n".join(self.lines[-20:])
+            ) from None
+
+    async def stop(self, timeout: float = 30.0) -> int:
+        """Ctrl+C (SIGINT), as in a terminal; wait for the process to exit and keep the rest of its output."""
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGINT)
+        rest, _ = await asyncio.wait_for(self.process.communicate(), timeout)
+        self.lines += [_ANSI.sub("", line).rstrip() for line in rest.decode(errors="replace").splitlines()]
+        return self.process.returncode
+
+    def excerpt(self, strip: Callable[[str], str] = str, keep: tuple[str, ...] = LIFECYCLE) -> str:
+        """The lines about starting and stopping, without timestamps, process ids or ports."""
+        out = []
+        for line in self.lines:
+            match = _FASTSTREAM_LINE.match(line) or _UVICORN_LINE.match(line)
+            if not match:
+                continue
+            rest = match["rest"]
+            topic = ""
+            if " | " in rest:  # FastStream's access log: topic | group | message id - message
+                topic = rest.split(" | ", 1)[0].strip()
+                rest = rest.rsplit(" - ", 1)[-1]
+            if any(k in rest for k in keep):
+                out.append(f"{rest}  ({strip(topic)})" if topic else rest)
+        return "\n".join(out)
+
+
+@contextlib.asynccontextmanager
+async def run_service(*command: str, env: dict[str, str] | None = None) -> AsyncIterator[ServiceProcess]:
+    """Run ``command`` (e.g. ``faststream run app.main:app``) in ``service/`` with this Python; the
+    process is always stopped on the way out, with Ctrl+C first."""
+    argv = [sys.executable, "-m", *command]
+    process = await asyncio.create_subprocess_exec(
+        *argv,
+        cwd=SERVICE_DIR,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    service = ServiceProcess(list(command), process)
+    try:
+        yield service
+    finally:
+        if process.returncode is None:
+            with contextlib.suppress(TimeoutError):
+                await service.stop(timeout=15)
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now, for a server started next."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def summary(pytest_output: str) -> str:
+    """pytest's last line, without the time it took."""
+    last = _ANSI.sub("", pytest_output).strip().splitlines()[-1]
+    return re.sub(r" in [0-9.]+s.*$", "", last.strip("= "))
+
+
+# -- environment for a check ------------------------------------------------------------------------
+@contextlib.contextmanager
+def _environment(**values: str | None):
+    saved = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _service_settings() -> Any:
+    """The service's settings object, as the notebook imported it (or freshly read)."""
+    module = sys.modules.get("app.config")
+    if module is None:
+        if str(SERVICE_DIR) not in sys.path:
+            sys.path.insert(0, str(SERVICE_DIR))
+        import app.config as module  # noqa: PLC0415
+    return module.settings
+
+
+def _service_broker() -> Any:
+    module = sys.modules.get("app.broker")
+    return getattr(module, "broker", None)
+
+
+# -- Exercise 05.1 ---------------------------------------------------------------------------------
+class AnalyticsConsumer(Exercise):
+    id = "05.1"
+    title = "An analytics consumer, as a module of its own"
+    label = "ex1"
+    hints = (
+        "A handler module creates a `KafkaRouter()` and declares its subscriber on it with "
+        "`@router.subscriber(...)`; `main.py` includes the router into the one broker.",
+        "Subscribe to `\"user.created\"` as written (main.py adds the prefix), with `**consumer_options(\"analytics\")` "
+        "so the consumer has a consumer group of its own; type the parameter as `UserCreated`.",
+        "`@router.subscriber(\"user.created\", **consumer_options(\"analytics\"))` on "
+        "`async def on_signup(event: UserCreated) -> None:` whose body is `await track_signup(event.user_id)`.",
+    )
+    solution_code = '''
+from faststream.kafka import KafkaRouter
+
+from app.broker import consumer_options
+from app.models.events import UserCreated
+
+router = KafkaRouter()
+
+
+@router.subscriber("user.created", **consumer_options("analytics"))
+async def on_signup(event: UserCreated) -> None:
+    await track_signup(event.user_id)
+'''
+
+    async def evaluate(self, router: Any) -> str:
+        self._judge_kind(router)
+        subscriber = self._judge_wiring(router)
+        handler = _handler_of(subscriber)
+        if is_untouched(handler):
+            raise NotAttempted("fill in the body of your handler, then run this cell again.")
+        if not inspect.iscoroutinefunction(handler):
+            fail("define the handler with `async def`, so it can `await track_signup(...)`.")
+        await self._in_memory(router, handler)
+        await self._on_real_broker(router, subscriber, handler)
+        return ("your router's consumer received `user.created` in a consumer group of its own and called "
+                "`track_signup(42)` once, in memory and through the real Kafka broker. In the service it is "
+                "`app/events/analytics.py`, plus one entry in `app/events/__init__.py`'s `routers`.")
+
+    # -- what was built ---------------------------------------------------------------------------
+    def _judge_kind(self, router: Any) -> None:
+        if isinstance(router, KafkaBroker):
+            shared = router is _service_broker()
+            where = "the service's shared broker" if shared else "a `KafkaBroker` of your own"
+            fail(f"you passed {where}. A handler module must not create a broker, nor register on the shared one "
+                 "directly: a second broker is a second connection that `faststream run` never starts, and "
+                 "subscribers registered as an import side effect vanish when nobody imports the module. "
+                 "Declare the subscriber on a `KafkaRouter()` and pass the router.")
+        if not isinstance(router, KafkaRouter):
+            fail(f"pass your `KafkaRouter` to check(), not {type(router).__name__}.")
+
+    def _judge_wiring(self, router: KafkaRouter) -> Any:
+        subscribers = list(router.subscribers)
+        if not subscribers:
+            publishers = [p.topic for p in router.publishers]
+            if publishers:
+                fail("your router has a *publisher* and no subscriber: nothing on it consumes `user.created`. "
+                     "Use `@router.subscriber(...)`.")
+            broker = _service_broker()
+            if broker is not None and any(s not in _router_subscribers(broker) for s in broker.subscribers):
+                fail("your router has no subscriber, but the service's shared `broker` gained one: you decorated "
+                     "with `@broker.subscriber`. Declare it on the router (`@router.subscriber`), so main.py "
+                     "decides where it is included.")
+            raise NotAttempted("your router has no subscriber yet: declare one with `@router.subscriber(...)`.")
+        if len(subscribers) > 1:
+            fail(f"your router has {len(subscribers)} subscribers; the analytics consumer is one subscriber.")
+        subscriber = subscribers[0]
+        topics = list(subscriber.topic_names)
+        if topics != ["user.created"]:
+            named = ", ".join(f"`{t}`" for t in topics) or "no topic"
+            if any(t.endswith(".user.created") for t in topics):
+                fail(f"your subscriber listens on {named}: write the topic as `user.created`. main.py puts "
+                     "`settings.topic_prefix` in front of every topic when it includes the router, so a prefix "
+                     "of your own would be doubled.")
+            fail(f"your subscriber listens on {named}, but signups are published on `user.created`.")
+        group = subscriber.group_id
+        if not group:
+            fail("your consumer has no consumer group: it would commit no offsets (a restart re-reads or skips "
+                 "events) and every replica of the service would count each signup. Pass "
+                 "`**consumer_options(\"analytics\")` to the subscriber.")
+        if group == _service_settings().group_id("welcome"):
+            fail(f"your consumer joins the welcome handler's consumer group (`{group}`). Kafka gives each "
+                 "partition of `user.created` to one member of a group, so `on_user_created` and your handler "
+                 "would split the events between them, and each would miss some. Give analytics a group of its "
+                 "own: `consumer_options(\"analytics\")`.")
+        return subscriber
+
+    # -- behaviour ---------------------------------------------------------------------------------
+    async def _in_memory(self, router: KafkaRouter, handler: Any) -> None:
+        broker = KafkaBroker(logger=None)
+        broker.include_router(router)
+        with patched(handler, "track_signup") as fakes:
+            async with TestKafkaBroker(broker, connect_only=False) as test_broker:
+                try:
+                    await test_broker.publish(SAMPLE_EVENT, "user.created")
+                except Exception as exc:  # noqa: BLE001 - the learner's handler raised: that is the verdict
+                    fail(f"your handler raised {type(exc).__name__}: {exc} while handling {SAMPLE_EVENT}.")
+            self._judge_calls(fakes["track_signup"], handler)
+
+    async def _on_real_broker(self, router: KafkaRouter, subscriber: Any, handler: Any) -> None:
+        sandbox = self.sandbox
+        prefix = sandbox.topic(f"check-{self.id}-{secrets.token_hex(2)}") + "."
+        broker = sandbox.kafka_broker(logger=None)
+        broker.include_router(router, prefix=prefix)
+        # A fresh group per check (so a rerun does not wait for Kafka to rebalance an old one), joining fast.
+        saved = subscriber.group_id, dict(subscriber._connection_args)
+        subscriber.group_id = f"{prefix}analytics"
+        subscriber._connection_args.update(FAST_GROUP_JOIN, auto_offset_reset="earliest")
+        topic = f"{prefix}user.created"
+        try:
+            with patched(handler, "track_signup") as fakes:
+                await broker.start()
+                try:
+                    await broker.publish(SAMPLE_EVENT, topic)
+                    deliveries = await sandbox.handled(topic, timeout=TIMEOUT, raise_errors=False)
+                except TimeoutError:
+                    fail(f"it worked in memory, but nothing came back through the real Kafka broker within "
+                         f"{TIMEOUT:g} s. Run `python -m helpers status` to check the broker.")
+                finally:
+                    await broker.stop()
+                if deliveries[0].error is not None:
+                    error = deliveries[0].error
+                    fail(f"on the real broker your handler raised {type(error).__name__}: {error}.")
+                self._judge_calls(fakes["track_signup"], handler)
+        finally:
+            subscriber.group_id, subscriber._connection_args = saved[0], saved[1]
+
+    @staticmethod
+    def _judge_calls(fake: Any, handler: Any) -> None:
+        if fake.calls and not fake.awaited_calls:
+            fail("you called `track_signup(...)` but did not `await` it, so it never ran.")
+        if not fake.awaited_calls:
+            if "signups" in handler.__code__.co_names:
+                fail("your handler records the signup itself (it touches `signups`). That is the analytics "
+                     "service's job: the handler only translates the event into `await track_signup(event.user_id)`.")
+            fail("your handler ran but did not call `track_signup(...)`.")
+        if len(fake.awaited_calls) > 1:
+            fail(f"one event called `track_signup` {len(fake.awaited_calls)} times; once per signup.")
+        call = fake.awaited_calls[0]
+        user_id = call.args[0] if call.args else call.kwargs.get("user_id")
+        if user_id != SAMPLE_EVENT["user_id"] or isinstance(user_id, bool):
+            fail(f"`track_signup` got {user_id!r}; for {SAMPLE_EVENT} it should get the user id, 42.")
+
+
+def _router_subscribers(broker: Any) -> set[Any]:
+    return {s for r in broker.routers for s in r.subscribers}
+
+
+def _handler_of(subscriber: Any) -> Any:
+    call = subscriber.calls[0].handler
+    return getattr(call, "_original_call", call)
+
+
+# -- Exercise 05.2 ---------------------------------------------------------------------------------
+class OffsetResetSetting(Exercise):
+    id = "05.2"
+    title = "A setting from the environment: where a new consumer group starts"
+    label = "ex2"
+    hints = (
+        "A pydantic-settings field reads the environment variable of the same name, case-insensitively: "
+        "a field `auto_offset_reset` reads `AUTO_OFFSET_RESET`.",
+        "Type it `Literal[\"earliest\", \"latest\"]` with the default `\"earliest\"`, so a typo stops the "
+        "service when it starts; in `consumer_options`, use `settings.auto_offset_reset`.",
+        "In the class: `auto_offset_reset: Literal[\"earliest\", \"latest\"] = \"earliest\"`; in the dict: "
+        "`\"auto_offset_reset\": settings.auto_offset_reset`.",
+    )
+    solution_code = '''
+class ServiceSettings(Settings):
+    auto_offset_reset: Literal["earliest", "latest"] = "earliest"
+
+
+def consumer_options(name: str, settings: ServiceSettings) -> dict:
+    return {
+        "group_id": settings.group_id(name),
+        "auto_offset_reset": settings.auto_offset_reset,
+        "session_timeout_ms": settings.kafka_session_timeout_ms,
+        "heartbeat_interval_ms": settings.kafka_heartbeat_interval_ms,
+    }
+'''
+
+    async def evaluate(self, settings_class: Any, options: Any) -> str:
+        from pydantic import BaseModel, ValidationError
+        from pydantic_settings import BaseSettings
+
+        base = type(_service_settings())
+        if not (isinstance(settings_class, type) and issubclass(settings_class, BaseModel)):
+            fail(f"pass your settings class (not an instance, not {type(settings_class).__name__}) and your "
+                 "function: `await ex2.check(ServiceSettings, consumer_options)`.")
+        if not callable(options):
+            fail("pass your `consumer_options` function as the second argument.")
+        if not issubclass(settings_class, BaseSettings):
+            fail(f"`{settings_class.__name__}` is a plain pydantic `BaseModel`: it never reads the environment. "
+                 "Subclass the service's `Settings` (a pydantic-settings `BaseSettings`).")
+        new_fields = set(settings_class.model_fields) - set(base.model_fields)
+        if not new_fields:
+            raise NotAttempted(f"add the new setting to `{settings_class.__name__}`, then run this cell again.")
+        if "auto_offset_reset" not in settings_class.model_fields:
+            fail(f"`{settings_class.__name__}` has no field `auto_offset_reset` (you added "
+                 f"{', '.join(f'`{f}`' for f in sorted(new_fields))}). A field reads the environment variable of "
+                 "its own name: `AUTO_OFFSET_RESET` is read by a field called `auto_offset_reset`.")
+
+        default = self._read(settings_class, None)
+        if default.auto_offset_reset != "earliest":
+            fail(f"without `AUTO_OFFSET_RESET`, your setting is {default.auto_offset_reset!r}; it should default "
+                 "to 'earliest', so a new consumer group does not skip events published before it joined.")
+        latest = self._read(settings_class, "latest")
+        if latest.auto_offset_reset != "latest":
+            fail(f"with `AUTO_OFFSET_RESET=latest` in the environment, your setting is still "
+                 f"{latest.auto_offset_reset!r}: the field reads another variable. Keep the service's "
+                 "configuration (no `env_prefix` or alias of your own), so `auto_offset_reset` reads "
+                 "`AUTO_OFFSET_RESET` like `kafka_url` reads `KAFKA_URL`.")
+        try:
+            typo = self._read(settings_class, "newest")
+        except ValidationError:
+            pass
+        else:
+            fail(f"`AUTO_OFFSET_RESET=newest` was accepted (the setting became {typo.auto_offset_reset!r}); Kafka "
+                 "knows only 'earliest' and 'latest', and a typo in a deployment should stop the service at "
+                 "startup. Type the field `Literal[\"earliest\", \"latest\"]`.")
+
+        for settings in (default, latest):
+            self._judge_options(options, settings)
+        await self._in_memory(options, default)
+        await self._on_real_broker(settings_class, options)
+        return ("`AUTO_OFFSET_RESET` is read from the environment, defaults to 'earliest' and rejects a typo; on "
+                "the real broker a new group with 'earliest' read an event published before it joined, and with "
+                "'latest' it skipped it.")
+
+    @staticmethod
+    def _read(settings_class: Any, value: str | None) -> Any:
+        with _environment(AUTO_OFFSET_RESET=value):
+            return settings_class()
+
+    def _options(self, options: Any, name: str, settings: Any) -> dict:
+        try:
+            result = options(name, settings)
+        except Exception as exc:  # noqa: BLE001
+            fail(f"`consumer_options({name!r}, settings)` raised {type(exc).__name__}: {exc}.")
+        if not isinstance(result, dict):
+            fail(f"`consumer_options` returned {type(result).__name__}; return the dict of subscriber options.")
+        return result
+
+    def _judge_options(self, options: Any, settings: Any) -> None:
+        result = self._options(options, "analytics", settings)
+        if not result.get("group_id"):
+            fail("`consumer_options` returns no `group_id`: a consumer without a group commits no offsets, and "
+                 "`auto_offset_reset` then applies on every start. Keep `\"group_id\": settings.group_id(name)`.")
+        if result.get("auto_offset_reset") != settings.auto_offset_reset:
+            fail(f"with `AUTO_OFFSET_RESET={settings.auto_offset_reset}`, `consumer_options` still says "
+                 f"`auto_offset_reset={result.get('auto_offset_reset')!r}`: read it from the settings "
+                 "(`settings.auto_offset_reset`).")
+
+    async def _in_memory(self, options: Any, settings: Any) -> None:
+        broker = KafkaBroker(logger=None)
+        seen: list[Any] = []
+        try:
+            broker.subscriber("user.created", **self._options(options, "analytics", settings))(_recorder(seen))
+        except TypeError as exc:
+            fail(f"a subscriber does not accept your options: {exc}.")
+        async with TestKafkaBroker(broker, connect_only=False) as test_broker:
+            await test_broker.publish(SAMPLE_EVENT, "user.created")
+        if seen != [SAMPLE_EVENT]:
+            fail("a subscriber built with your options did not receive the event in memory.")
+
+    async def _on_real_broker(self, settings_class: Any, options: Any) -> None:
+        sandbox = self.sandbox
+        run = sandbox.topic(f"check-{self.id}-{secrets.token_hex(2)}")
+        topic = f"{run}.user.created"
+        producer = sandbox.kafka_broker(logger=None)
+        await producer.start()
+        try:
+            # The first event is on the topic before any consumer of this check exists. Both events
+            # carry one key, so they share a partition and keep their order.
+            await producer.publish({**SAMPLE_EVENT, "user_id": 1}, topic, key=b"signups")
+            for mode in ("earliest", "latest"):
+                with _environment(AUTO_OFFSET_RESET=mode, TOPIC_PREFIX=f"{run}.{mode}.",
+                                  KAFKA_SESSION_TIMEOUT_MS="2000", KAFKA_HEARTBEAT_INTERVAL_MS="200"):
+                    settings = settings_class()
+                seen = await self._consume(options, settings, topic, producer)
+                if mode == "earliest" and seen[0] != 1:
+                    fail("with `AUTO_OFFSET_RESET=earliest`, a new consumer group on the real broker skipped the "
+                         "event published before it joined.")
+                if mode == "latest" and 1 in seen:
+                    fail("with `AUTO_OFFSET_RESET=latest`, a new consumer group on the real broker still read the "
+                         "event published before it joined: the setting does not reach the subscriber.")
+        finally:
+            await producer.stop()
+
+    async def _consume(self, options: Any, settings: Any, topic: str, producer: Any) -> list[int]:
+        seen: list[dict] = []
+        second = asyncio.Event()
+        broker = self.sandbox.kafka_broker(logger=None)
+
+        async def on_event(event: dict) -> None:
+            seen.append(event)
+            if event["user_id"] == 2:
+                second.set()
+
+        subscriber = broker.subscriber(topic, **self._options(options, "analytics", settings))
+        subscriber(on_event)
+        await broker.start()
+        try:
+            consumer = subscriber.consumer
+            for partition in consumer.assignment():
+                await consumer.position(partition)  # the start position is settled: 'latest' means from here
+            await producer.publish({**SAMPLE_EVENT, "user_id": 2}, topic, key=b"signups")
+            try:
+                await asyncio.wait_for(second.wait(), TIMEOUT)
+            except TimeoutError:
+                fail(f"a consumer built with your options received nothing from the real Kafka broker within "
+                     f"{TIMEOUT:g} s.")
+        finally:
+            await broker.stop()
+        return [event["user_id"] for event in seen]
+
+
+def _recorder(seen: list) -> Callable:
+    async def on_event(event: dict) -> None:
+        seen.append(event)
+
+    return on_event
+
+
+def exercises(sandbox: Any) -> tuple[AnalyticsConsumer, OffsetResetSetting]:
+    """The lesson's exercises, checking on the real broker inside ``sandbox``."""
+    return AnalyticsConsumer(sandbox), OffsetResetSetting(sandbox)
+
+
+__all__ = [
+    "SERVICE_DIR", "observe", "show", "tree", "wiring", "handler_name", "run_service", "free_port", "summary",
+    "exercises", "AnalyticsConsumer", "OffsetResetSetting", "Incorrect",
+]

@@ -1,0 +1,1 @@
+"""Typed contracts: what this service's messages look like."""

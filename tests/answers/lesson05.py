@@ -1,0 +1,251 @@
+"""Answers to lesson 05's exercises as learners write them: the solution, the starter, and mistakes.
+
+Each answer is built by a function, when a test runs: a router is moved into the checker's brokers
+(so each test needs a new one), and the service's ``app`` package is imported only once the
+service's own test configuration (its unique TOPIC_PREFIX) is in place, never while tests are
+being collected. The code inside each function is what the learner writes in the notebook cell.
+"""
+
+from typing import Literal
+
+from faststream.kafka import KafkaBroker, KafkaRouter
+from pydantic import BaseModel
+
+signups: list[int] = []
+
+
+async def track_signup(user_id: int) -> None:
+    """The analytics service of the lesson; checkers swap in a recording fake while they run."""
+    signups.append(user_id)
+
+
+# -- Exercise 05.1 -------------------------------------------------------------------
+def router_solution() -> KafkaRouter:
+    from app.broker import consumer_options
+    from app.models.events import UserCreated
+
+    router = KafkaRouter()
+
+    @router.subscriber("user.created", **consumer_options("analytics"))
+    async def on_signup(event: UserCreated) -> None:
+        await track_signup(event.user_id)
+
+    return router
+
+
+def router_keyword_group() -> KafkaRouter:
+    """Also correct: a group id written out, the service call with a keyword."""
+    from app.config import settings
+    from app.models.events import UserCreated
+
+    router = KafkaRouter()
+
+    @router.subscriber("user.created", group_id=settings.group_id("analytics"), auto_offset_reset="earliest")
+    async def on_signup(event: UserCreated) -> None:
+        await track_signup(user_id=event.user_id)
+
+    return router
+
+
+def router_starter() -> KafkaRouter:
+    from app.broker import consumer_options
+    from app.models.events import UserCreated
+
+    router = KafkaRouter()
+
+    @router.subscriber("user.created", **consumer_options("analytics"))
+    async def on_signup(event: UserCreated) -> None:
+        ...  # call the analytics service
+
+    return router
+
+
+def router_empty() -> KafkaRouter:
+    """The starter before the learner wrote the subscriber at all."""
+    return KafkaRouter()
+
+
+def router_own_broker() -> KafkaBroker:
+    from app.broker import consumer_options
+    from app.models.events import UserCreated
+
+    broker = KafkaBroker("127.0.0.1:9092")
+
+    @broker.subscriber("user.created", **consumer_options("analytics"))
+    async def on_signup(event: UserCreated) -> None:
+        await track_signup(event.user_id)
+
+    return broker
+
+
+def router_wrong_topic() -> KafkaRouter:
+    from app.broker import consumer_options
+    from app.models.events import UserCreated
+
+    router = KafkaRouter()
+
+    @router.subscriber("users.created", **consumer_options("analytics"))
+    async def on_signup(event: UserCreated) -> None:
+        await track_signup(event.user_id)
+
+    return router
+
+
+def router_prefixed_topic() -> KafkaRouter:
+    from app.broker import consumer_options
+    from app.config import settings
+    from app.models.events import UserCreated
+
+    router = KafkaRouter()
+
+    @router.subscriber(f"{settings.topic_prefix or 'staging.'}user.created", **consumer_options("analytics"))
+    async def on_signup(event: UserCreated) -> None:
+        await track_signup(event.user_id)
+
+    return router
+
+
+def router_no_group() -> KafkaRouter:
+    from app.models.events import UserCreated
+
+    router = KafkaRouter()
+
+    @router.subscriber("user.created")
+    async def on_signup(event: UserCreated) -> None:
+        await track_signup(event.user_id)
+
+    return router
+
+
+def router_welcome_group() -> KafkaRouter:
+    from app.broker import consumer_options
+    from app.models.events import UserCreated
+
+    router = KafkaRouter()
+
+    @router.subscriber("user.created", **consumer_options("welcome"))
+    async def on_signup(event: UserCreated) -> None:
+        await track_signup(event.user_id)
+
+    return router
+
+
+def router_logic_in_handler() -> KafkaRouter:
+    from app.broker import consumer_options
+    from app.models.events import UserCreated
+
+    router = KafkaRouter()
+
+    @router.subscriber("user.created", **consumer_options("analytics"))
+    async def on_signup(event: UserCreated) -> None:
+        if event.user_id not in signups:
+            signups.append(event.user_id)
+
+    return router
+
+
+def router_not_awaited() -> KafkaRouter:
+    from app.broker import consumer_options
+    from app.models.events import UserCreated
+
+    router = KafkaRouter()
+
+    @router.subscriber("user.created", **consumer_options("analytics"))
+    async def on_signup(event: UserCreated) -> None:
+        track_signup(event.user_id)
+
+    return router
+
+
+def router_publisher_only() -> KafkaRouter:
+    router = KafkaRouter()
+    router.publisher("user.created")
+    return router
+
+
+# -- Exercise 05.2 -------------------------------------------------------------------
+def consumer_options_solution(name: str, settings) -> dict:
+    return {
+        "group_id": settings.group_id(name),
+        "auto_offset_reset": settings.auto_offset_reset,
+        "session_timeout_ms": settings.kafka_session_timeout_ms,
+        "heartbeat_interval_ms": settings.kafka_heartbeat_interval_ms,
+    }
+
+
+def consumer_options_starter(name: str, settings) -> dict:
+    return {
+        "group_id": settings.group_id(name),
+        "auto_offset_reset": "earliest",  # read it from the settings instead
+        "session_timeout_ms": settings.kafka_session_timeout_ms,
+        "heartbeat_interval_ms": settings.kafka_heartbeat_interval_ms,
+    }
+
+
+def consumer_options_no_group(name: str, settings) -> dict:
+    return {"auto_offset_reset": settings.auto_offset_reset}
+
+
+def settings_solution() -> type:
+    from app.config import Settings
+
+    class ServiceSettings(Settings):
+        auto_offset_reset: Literal["earliest", "latest"] = "earliest"
+
+    return ServiceSettings
+
+
+def settings_starter() -> type:
+    from app.config import Settings
+
+    class ServiceSettings(Settings):
+        ...  # add the new setting here
+
+    return ServiceSettings
+
+
+def settings_wrong_name() -> type:
+    from app.config import Settings
+
+    class ServiceSettings(Settings):
+        offset_reset: Literal["earliest", "latest"] = "earliest"
+
+    return ServiceSettings
+
+
+def settings_plain_str() -> type:
+    from app.config import Settings
+
+    class ServiceSettings(Settings):
+        auto_offset_reset: str = "earliest"
+
+    return ServiceSettings
+
+
+def settings_default_latest() -> type:
+    from app.config import Settings
+
+    class ServiceSettings(Settings):
+        auto_offset_reset: Literal["earliest", "latest"] = "latest"
+
+    return ServiceSettings
+
+
+def settings_env_prefix() -> type:
+    from pydantic_settings import SettingsConfigDict
+
+    from app.config import Settings
+
+    class ServiceSettings(Settings):
+        model_config = SettingsConfigDict(env_prefix="WELCOME_")
+
+        auto_offset_reset: Literal["earliest", "latest"] = "earliest"
+
+    return ServiceSettings
+
+
+def settings_base_model() -> type:
+    class ServiceSettings(BaseModel):
+        auto_offset_reset: Literal["earliest", "latest"] = "earliest"
+
+    return ServiceSettings
