@@ -70,3 +70,8 @@ def test_redpanda_advertises_address_reachable_from_host(services):
     args = command if isinstance(command, list) else command.split()
     advertised = args[args.index("--advertise-kafka-addr") + 1]
     assert advertised.split("://")[-1] in {"127.0.0.1:9092", "localhost:9092"}
+
+
+def test_redpanda_accepts_the_short_group_session_timeouts_the_lessons_use(services):
+    check = " ".join(services["redpanda"]["healthcheck"]["test"])
+    assert "group_min_session_timeout_ms 1000" in check
