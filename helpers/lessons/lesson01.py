@@ -13,6 +13,7 @@ from faststream import FastStream
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 
 from ..exercises import Exercise, Incorrect, NotAttempted, fail, is_untouched
+from ._checks import judge_app, subscribed_topics
 from ._fakes import patched
 
 SAMPLE_EVENT = {"user_id": 42, "email": "grace@example.com", "name": "Grace Hopper"}
@@ -154,7 +155,7 @@ def build_welcome_app(broker: KafkaBroker, topic: str) -> FastStream:
             app = factory(broker, topic)
         except Exception as exc:  # noqa: BLE001
             fail(f"`build_welcome_app(broker, topic)` raised {type(exc).__name__}: {exc}.")
-        topics = [t for sub in broker.subscribers for t in sub.topic_names]
+        topics = subscribed_topics(broker)
         publishers = [p.topic for p in broker.publishers]
         if not topics:
             if topic in publishers or "user.created" in publishers:
@@ -164,13 +165,7 @@ def build_welcome_app(broker: KafkaBroker, topic: str) -> FastStream:
             wrong = ", ".join(f"`{t}`" for t in topics)
             fail(f"your subscriber listens on {wrong}, but the events for this app arrive on `{topic}`: "
                  "subscribe to the `topic` argument instead of a name of your own.")
-        if app is None:
-            fail("`build_welcome_app` returned None: end it with `return FastStream(broker)`.")
-        if not isinstance(app, FastStream):
-            fail(f"`build_welcome_app` returned a {type(app).__name__}; return `FastStream(broker)`.")
-        if broker not in app.brokers:
-            fail("the app you returned runs a different broker than the one you were given: "
-                 "pass that `broker` to `FastStream(...)`.")
+        judge_app(app, broker, "build_welcome_app")
         return app
 
     async def _in_memory(self, factory: Any) -> None:

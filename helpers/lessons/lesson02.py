@@ -23,6 +23,7 @@ from faststream import BaseMiddleware, FastStream
 from faststream.kafka import KafkaBroker, KafkaMessage, TestKafkaBroker
 
 from ..exercises import Exercise, Incorrect, NotAttempted, fail, is_untouched
+from ._checks import judge_app, subscribed_topics
 from ._fakes import patched
 
 TIMEOUT = 10.0
@@ -349,7 +350,7 @@ def build_welcome_app(broker: KafkaBroker, user_created: str, notifications: str
             code = getattr(factory, "__code__", None)
             if code is not None and not any(inspect.iscode(c) for c in code.co_consts):
                 raise NotAttempted("write the handler inside `build_welcome_app`, then run this cell again.")
-        topics = [t for sub in broker.subscribers for t in sub.topic_names]
+        topics = subscribed_topics(broker)
         if not topics:
             fail("no subscriber was registered on the broker you were given: decorate your handler with "
                  "`@broker.subscriber(user_created, ...)`.")
@@ -357,13 +358,7 @@ def build_welcome_app(broker: KafkaBroker, user_created: str, notifications: str
             wrong = ", ".join(f"`{self.show(t)}`" for t in topics)
             fail(f"your subscriber listens on {wrong}, but this app's events arrive on `{self.show(user_created)}`, "
                  "the `user_created` argument: subscribe to the argument.")
-        if app is None:
-            fail("`build_welcome_app` returned None: end it with `return FastStream(broker)`.")
-        if not isinstance(app, FastStream):
-            fail(f"`build_welcome_app` returned a {type(app).__name__}; return `FastStream(broker)`.")
-        if broker not in app.brokers:
-            fail("the app you returned runs a different broker than the one you were given: "
-                 "pass that `broker` to `FastStream(...)`.")
+        judge_app(app, broker, "build_welcome_app")
         subscriber = next(s for s in broker.subscribers if user_created in s.topic_names)
         handler = subscriber.calls[0].handler
         stacked = [p.topic for p in getattr(handler, "_publishers", ())]
