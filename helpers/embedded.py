@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,7 +135,8 @@ class Outcome:
     spec: BrokerSpec
     state: str  # started | reused | running | stopped | unavailable | failed | not-local
     detail: str = ""
-    seconds: float = 0.0
+    seconds: float = 0.0  # from launch until the broker accepted connections
+    launched: float = 0.0
 
 
 def _run_dir(root: Path) -> Path:
@@ -203,7 +205,7 @@ def start(spec: BrokerSpec, root: Path | None = None) -> tuple[Outcome, subproce
     )
     log.close()
     _record_path(spec, root).write_text(json.dumps({"pid": proc.pid, "url": spec.url, "argv": launch.argv}))
-    return Outcome(spec, "started", f"pid {proc.pid}"), proc
+    return Outcome(spec, "started", f"pid {proc.pid}", launched=time.monotonic()), proc
 
 
 def wait_ready(outcome: Outcome, proc: subprocess.Popen, root: Path | None = None) -> Outcome:
@@ -218,7 +220,7 @@ def wait_ready(outcome: Outcome, proc: subprocess.Popen, root: Path | None = Non
             tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
             return Outcome(outcome.spec, "failed", f"exited with {proc.returncode}: " + " | ".join(tail))
         if reachable(outcome.spec, timeout=0.2) is None:
-            outcome.seconds = time.monotonic() - began
+            outcome.seconds = time.monotonic() - outcome.launched
             return outcome
         time.sleep(0.02)
     stop(outcome.spec, root)
@@ -229,7 +231,8 @@ def up(names: list[str] | None = None, root: Path | None = None) -> list[Outcome
     """Start the named brokers (all by default) in parallel and wait until each is ready."""
     specs = [BROKERS[n] for n in (names or BROKERS)]
     started = [start(spec, root) for spec in specs]
-    return [wait_ready(outcome, proc, root) if proc else outcome for outcome, proc in started]
+    with ThreadPoolExecutor(max_workers=len(started) or 1) as pool:  # each one's readiness, timed on its own
+        return list(pool.map(lambda pair: wait_ready(pair[0], pair[1], root) if pair[1] else pair[0], started))
 
 
 def stop(spec: BrokerSpec, root: Path | None = None, timeout: float = 15.0) -> Outcome:

@@ -41,7 +41,7 @@ def cold_start() -> None:
         outcomes = embedded.up(root=scratch)
         total = time.monotonic() - began
         for o in outcomes:
-            figure = f"{o.seconds * 1000:8.0f} ms" if o.state == "started" else o.state
+            figure = f"{o.seconds * 1000:8.0f} ms" if o.state == "started" else o.state  # launch to accepting
             print(f"  {o.spec.title:<9} {figure}  {o.detail if o.state != 'started' else ''}".rstrip())
         print(f"  all, in parallel: {total:.2f} s")
     finally:
