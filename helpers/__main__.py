@@ -28,8 +28,22 @@ def _names(args: argparse.Namespace) -> list[str]:
     return args.brokers or list(BROKERS)
 
 
+def _verify_reused(outcomes: list[embedded.Outcome]) -> None:
+    """A reused broker must really be one: another program may hold its port."""
+    reused = [o for o in outcomes if o.state == "reused"]
+    if not reused:
+        return
+    health = asyncio.run(check_all([o.spec.name for o in reused]))
+    for o, h in zip(reused, health):
+        if not h.ok:
+            o.state = "failed"
+            o.detail = (f"something answers there, but not as {o.spec.title}: {h.detail}. Stop that program, "
+                        f"or set {o.spec.env_var} to a free port and run this again.")
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     outcomes = embedded.up(_names(args))
+    _verify_reused(outcomes)
     for o in outcomes:
         timing = f" in {o.seconds:.2f} s" if o.state == "started" else ""
         print(f"{o.spec.title:<9} {o.spec.url:<38} {o.state}{timing} {o.detail}".rstrip())

@@ -264,3 +264,13 @@ def test_cli_up_status_down(state, ports):
     assert f"stopped: pid {pid}" in down.stdout
     assert refuses_connections(port)
     assert not running(pid)
+
+
+def test_cli_up_fails_when_another_program_holds_the_port(state, ports):
+    port = ports("redis")["redis"]
+    with socket.create_server(("127.0.0.1", port)) as impostor:  # accepts connections, never speaks Redis
+        up = cli("up", "redis")
+    assert up.returncode == 1, up.stdout + up.stderr
+    assert "something answers there, but not as Redis" in up.stdout
+    assert "set REDIS_URL to a free port" in up.stdout
+    assert embedded.read_record(REDIS) is None
