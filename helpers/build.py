@@ -72,7 +72,8 @@ def _segments(source: str) -> list[tuple[str | None, str, list[str]]]:
 def render(source_path: Path, version: str) -> nbformat.NotebookNode:
     """The unexecuted notebook for one lesson and version."""
     nb = jupytext.read(source_path, fmt="md:myst")
-    for cell in nb.cells:
+    for number, cell in enumerate(nb.cells):
+        cell.id = f"{source_path.stem[:2]}-{number:03d}"  # stable, so a rebuild's diff shows only real changes
         if cell.cell_type == "code":
             cell.source = split_source(cell.source, version)
         cell.metadata.pop("lines_to_next_cell", None)

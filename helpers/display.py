@@ -8,10 +8,16 @@ from typing import Any
 
 
 class Table:
-    def __init__(self, headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "") -> None:
+    """``code`` names the columns shown as code (topics, bodies, ids); all of them unless given."""
+
+    def __init__(
+        self, headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "",
+        code: Sequence[str] | None = None,
+    ) -> None:
         self.headers = list(headers)
         self.rows = [[str(cell) for cell in row] for row in rows]
         self.title = title
+        self.code = [code is None or h in code for h in self.headers]
 
     def __repr__(self) -> str:
         widths = [max(len(h), *(len(r[i]) for r in self.rows)) if self.rows else len(h)
@@ -25,8 +31,13 @@ class Table:
     def _repr_html_(self) -> str:
         head = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in self.headers)
         body = "".join(
-            "<tr>" + "".join(f"<td style='text-align:left'><code>{html.escape(c)}</code></td>" for c in r) + "</tr>"
+            "<tr>" + "".join(f"<td style='text-align:left'>{self._cell(c, code)}</td>" for c, code in zip(r, self.code))
+            + "</tr>"
             for r in self.rows
         ) or f"<tr><td colspan='{len(self.headers)}'>(nothing yet)</td></tr>"
         caption = f"<caption style='text-align:left'>{html.escape(self.title)}</caption>" if self.title else ""
         return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    @staticmethod
+    def _cell(text: str, code: bool) -> str:
+        return f"<code>{html.escape(text)}</code>" if code and text else html.escape(text)

@@ -178,7 +178,7 @@ class FlowLog:
         for d in self.deliveries:
             outcome = "ok" if d.ok else (f"raised {type(d.error).__name__}" if d.error else "running")
             rows.append((d.seq, f"→ {d.handler}", self.strip(d.channel), _short(d.body), outcome))
-        return Table(["what", "topic", "body", "outcome"], [row[1:] for row in sorted(rows)])
+        return Table(["what", "topic", "body", "outcome"], [row[1:] for row in sorted(rows)], code=["what", "topic", "body"])
 
     def explain(self, to: Any, count: int, timeout: float) -> str:
         """Why fewer messages than expected were handled, in message-flow terms."""

@@ -56,15 +56,17 @@ def table():
     data = load()
     rows, minutes_left = [], 0
     for lesson in lessons():
+        name = f"{lesson.number} {lesson.title}"
         done = bool(lesson.exercises) and all(data.get(i, {}).get("best") == "correct" for i, _ in lesson.exercises)
         if not done:
             minutes_left += lesson.minutes
         for exercise_id, title in lesson.exercises:
             best = data.get(exercise_id, {}).get("best")
-            rows.append((f"{lesson.number} {lesson.title}", exercise_id, title, f"{ICON[best]} {best or 'not started'}"))
+            rows.append((name, exercise_id, title, f"{ICON[best]} {best or 'not started'}"))
+            name = ""  # the lesson is named once, on its first exercise
     who = learner() or "you"
     title = f"Progress of {who}: about {minutes_left} min of lessons left"
-    return Table(["lesson", "exercise", "title", "status"], rows, title=title)
+    return Table(["lesson", "exercise", "title", "status"], rows, title=title, code=["exercise"])
 
 
 def show():

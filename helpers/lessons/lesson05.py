@@ -92,7 +92,7 @@ def wiring(broker: Any, strip: Callable[[str], str] = str) -> Table:
         for topic in sub.topic_names
     ]
     rows += [("publishes", strip(pub.topic), "", "") for pub in broker.publishers]
-    return Table(["", "topic", "consumer group", "handler"], rows)
+    return Table(["", "topic", "consumer group", "handler"], rows, code=["topic", "consumer group", "handler"])
 
 
 # -- the service as its own process ------------------------------------------------------------------
