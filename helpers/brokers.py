@@ -43,6 +43,19 @@ def course_logger() -> logging.Logger:
     return logger
 
 
+def silent_logger() -> logging.Logger:
+    """A logger that prints nothing, for the exercise checkers' brokers.
+
+    Unlike ``logger=None`` it is still a logger, so a learner's handler that takes ``logger: Logger``
+    gets one to call.
+    """
+    logger = logging.getLogger(f"{COURSE_LOGGER_NAME}.silent")
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False
+    return logger
+
+
 _DEFAULT = object()
 
 

@@ -7,6 +7,7 @@ in-memory test broker first (fast, precise feedback), then on the real broker in
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import inspect
 import itertools
@@ -92,6 +93,7 @@ class Exercise:
     id = "00.0"
     title = ""
     label = "ex"  # the variable name the notebook gives it, for messages
+    time_limit = 30.0  # seconds; a check of working code takes a few, so this only stops code that never returns
     hints: tuple[str, ...] = ()
     solution_code = ""
 
@@ -123,18 +125,33 @@ class Exercise:
         return PendingCheck(lambda: self.run(*answer), self.label)
 
     async def run(self, *answer: Any) -> Result:
+        limit = asyncio.timeout(self.time_limit)
         try:
-            message = await self.evaluate(*answer)
+            async with limit:
+                message = await self.evaluate(*answer)
             result = Result(self.name, Verdict.CORRECT, message)
         except NotAttempted as exc:
             result = Result(self.name, Verdict.NOT_ATTEMPTED, str(exc))
         except Incorrect as exc:
             result = Result(self.name, Verdict.INCORRECT, str(exc))
+        except asyncio.CancelledError:
+            if asyncio.current_task().cancelling():  # the learner interrupted the kernel: stop, as asked
+                raise
+            result = Result(self.name, Verdict.INCORRECT, "your code raised asyncio.CancelledError; let the "
+                            "handler return normally instead.")
+        except Exception as exc:  # noqa: BLE001 - the learner's code raised where no checker expected it
+            result = Result(self.name, Verdict.INCORRECT, self._unexpected(exc, timed_out=limit.expired()))
         progress.record(self.id, self.title, result.verdict.value)
         return result
 
     async def evaluate(self, *answer: Any) -> str:
         raise NotImplementedError
+
+    def _unexpected(self, exc: Exception, timed_out: bool) -> str:
+        if timed_out:
+            return (f"your code did not finish within {self.time_limit:g} s, so the check stopped it. Does a "
+                    "handler or function wait for something that never happens (an `await` that never returns?)")
+        return f"the check stopped on {type(exc).__name__}: {exc}, raised while running your code."
 
     def hint(self, level: int | None = None) -> Text:
         """Hints get more specific each time you ask; ``hint(n)`` shows hint n again."""

@@ -7,6 +7,7 @@ A checker swaps them into the handler's module globals for the duration of one c
 from __future__ import annotations
 
 import contextlib
+import inspect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +23,15 @@ class Call:
 @dataclass
 class FakeService:
     name: str
+    signature: inspect.Signature | None = None  # the real service's, so a wrong call fails as it would
     calls: list[Call] = field(default_factory=list)
 
     def __call__(self, *args: Any, **kwargs: Any):
+        if self.signature is not None:
+            try:
+                self.signature.bind(*args, **kwargs)
+            except TypeError as exc:
+                raise TypeError(f"{self.name}{self.signature} cannot be called like that: {exc}") from None
         call = Call(args, kwargs)
         self.calls.append(call)
 
@@ -44,8 +51,8 @@ def patched(func: Any, *names: str):
     """Replace ``names`` in ``func``'s globals with fakes; yield them by name."""
     func = getattr(func, "_original_call", func)
     namespace = func.__globals__
-    fakes = {n: FakeService(n) for n in names}
     saved = {n: namespace[n] for n in names if n in namespace}
+    fakes = {n: FakeService(n, _signature(saved.get(n))) for n in names}
     namespace.update(fakes)
     try:
         yield fakes
@@ -58,3 +65,10 @@ def patched(func: Any, *names: str):
                 namespace[n] = saved[n]
             else:
                 namespace.pop(n, None)
+
+
+def _signature(func: Any) -> inspect.Signature | None:
+    try:
+        return inspect.signature(func) if callable(func) else None
+    except (TypeError, ValueError):
+        return None

@@ -12,6 +12,7 @@ from typing import Any
 from faststream import FastStream
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 
+from ..brokers import silent_logger
 from ..exercises import Exercise, Incorrect, NotAttempted, fail, is_untouched
 from ._checks import judge_app, subscribed_topics
 from ._fakes import patched
@@ -62,7 +63,7 @@ async def on_user_created(event: dict) -> None:
                 "for user 42, in memory and through the real Kafka broker.")
 
     async def _in_memory(self, handler: Any) -> None:
-        broker = KafkaBroker(logger=None)
+        broker = KafkaBroker(logger=silent_logger())
         broker.subscriber("user.created")(handler)
         with patched(handler, *SERVICES) as fakes:
             async with TestKafkaBroker(broker, connect_only=False) as test_broker:
@@ -75,7 +76,7 @@ async def on_user_created(event: dict) -> None:
     async def _on_real_broker(self, handler: Any) -> None:
         sandbox = self.sandbox
         topic = self.check_topic("user.created")
-        broker = sandbox.kafka_broker(logger=None)
+        broker = sandbox.kafka_broker(logger=silent_logger())
         broker.subscriber(topic, auto_offset_reset="earliest")(handler)
         with patched(handler, *SERVICES) as fakes:
             await broker.start()
@@ -169,7 +170,7 @@ def build_welcome_app(broker: KafkaBroker, topic: str) -> FastStream:
         return app
 
     async def _in_memory(self, factory: Any) -> None:
-        broker = KafkaBroker(logger=None)
+        broker = KafkaBroker(logger=silent_logger())
         topic = "welcome.user.created"
         self._build(factory, broker, topic)
         handler = broker.subscribers[0]
@@ -184,7 +185,7 @@ def build_welcome_app(broker: KafkaBroker, topic: str) -> FastStream:
     async def _on_real_broker(self, factory: Any) -> None:
         sandbox = self.sandbox
         topic = self.check_topic("user.created")
-        broker = sandbox.kafka_broker(logger=None)
+        broker = sandbox.kafka_broker(logger=silent_logger())
         self._build(factory, broker, topic)
         with patched(_first_call(broker.subscribers[0]), *SERVICES):
             await broker.start()

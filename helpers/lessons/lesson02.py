@@ -22,6 +22,7 @@ from typing import Any
 from faststream import BaseMiddleware, FastStream
 from faststream.kafka import KafkaBroker, KafkaMessage, TestKafkaBroker
 
+from ..brokers import silent_logger
 from ..exercises import Exercise, Incorrect, NotAttempted, fail, is_untouched
 from ._checks import judge_app, subscribed_topics
 from ._fakes import patched
@@ -161,7 +162,7 @@ class _PublishingExercise(Exercise):
         return [self.check_topic(n) for n in names]
 
     def _real_broker(self, observed: Observed) -> KafkaBroker:
-        return self.sandbox.kafka_broker(logger=None, middlewares=[observed.middleware()])
+        return self.sandbox.kafka_broker(logger=silent_logger(), middlewares=[observed.middleware()])
 
     def judge_unawaited(self, observed: Observed) -> None:
         publishes = [name for name in observed.unawaited if name.endswith("publish")]
@@ -277,7 +278,7 @@ def build_notifier(broker: KafkaBroker, topic: str):
 
     async def _in_memory(self, factory: Any) -> None:
         observed = Observed()
-        broker = KafkaBroker(logger=None, middlewares=[observed.middleware()])
+        broker = KafkaBroker(logger=silent_logger(), middlewares=[observed.middleware()])
         (topic,) = self._names("notifications", real=False)
         notify = self._build(factory, broker, topic)
         observed.listen(broker, topic)
@@ -371,7 +372,7 @@ def build_welcome_app(broker: KafkaBroker, user_created: str, notifications: str
 
     async def _in_memory(self, factory: Any) -> None:
         observed = Observed()
-        broker = KafkaBroker(logger=None, middlewares=[observed.middleware()])
+        broker = KafkaBroker(logger=silent_logger(), middlewares=[observed.middleware()])
         user_created, notifications = self._names("user.created", "notifications", real=False)
         handler = self._build(factory, broker, user_created, notifications)
         observed.listen(broker, notifications)

@@ -16,6 +16,7 @@ from typing import Any
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from pydantic import BaseModel, ValidationError
 
+from ..brokers import silent_logger
 from ..exercises import Exercise, Incorrect, NotAttempted, fail
 
 TIMEOUT = 10.0
@@ -128,7 +129,7 @@ class ContractExercise(Exercise):
         raise NotImplementedError
 
     async def _in_memory(self, model: type[BaseModel]) -> dict[str, Outcome]:
-        broker = KafkaBroker(logger=None)
+        broker = KafkaBroker(logger=silent_logger())
         received: list = []
         broker.subscriber("user.created")(_consumer(model, received))
         outcomes: dict[str, Outcome] = {}
@@ -147,7 +148,7 @@ class ContractExercise(Exercise):
     async def _on_real_broker(self, model: type[BaseModel]) -> dict[str, Outcome]:
         sandbox = self.sandbox
         topic = self.check_topic("user.created")
-        broker = sandbox.kafka_broker(logger=None)
+        broker = sandbox.kafka_broker(logger=silent_logger())
         broker.subscriber(topic, auto_offset_reset="earliest")(_consumer(model, []))
         await broker.start()
         try:

@@ -22,6 +22,7 @@ from faststream.kafka import KafkaBroker, TestKafkaBroker
 from httpx import ASGITransport, AsyncClient
 from pydantic import BaseModel
 
+from ..brokers import silent_logger
 from ..exercises import Exercise, Incorrect, NotAttempted, fail, is_untouched
 from ..flow import FlowLog
 
@@ -186,7 +187,7 @@ async def safe_lifespan(app: FastAPI):
                  "expects (it warns that undecorated generator lifespans are deprecated).")
         if not inspect.isasyncgenfunction(target):
             fail("write the lifespan as an `async def` with one `yield`, decorated with `@asynccontextmanager`.")
-        with _brokers_swapped(lifespan, KafkaBroker(logger=None)) as names:
+        with _brokers_swapped(lifespan, KafkaBroker(logger=silent_logger())) as names:
             if not names:
                 fail("your lifespan never uses `broker`: start the notebook's `broker` before `yield` and stop "
                      "it after.")
@@ -197,7 +198,7 @@ async def safe_lifespan(app: FastAPI):
                 "failed while serving: in memory and on the real Kafka broker.")
 
     async def _in_memory(self, lifespan: Any, *, fail_while_serving: bool) -> _LifespanRun:
-        broker = KafkaBroker(logger=None)
+        broker = KafkaBroker(logger=silent_logger())
         run = _LifespanRun()
         async with TestKafkaBroker(broker, connect_only=True):
             with _brokers_swapped(lifespan, broker), \
@@ -271,7 +272,7 @@ async def safe_lifespan(app: FastAPI):
     async def _on_real_broker(self, lifespan: Any) -> None:
         sandbox = self.sandbox
         topic = self.check_topic("ready")
-        broker = sandbox.kafka_broker(logger=None)
+        broker = sandbox.kafka_broker(logger=silent_logger())
         broker.subscriber(topic, auto_offset_reset="earliest")(lifespan_check_probe)
         connected = consumed = False
         disconnected = None
@@ -439,7 +440,7 @@ def build_api(broker: KafkaBroker, topic: str) -> FastAPI:
     # -- in memory ---------------------------------------------------------------------
     async def _in_memory(self, factory: Any) -> None:
         log = FlowLog(strip=self.show)
-        broker = KafkaBroker(logger=None, middlewares=[log.middleware])
+        broker = KafkaBroker(logger=silent_logger(), middlewares=[log.middleware])
         topic = "signup.user.created"
         api = self._build(factory, broker, topic)
         broker.subscriber(topic)(signup_check_probe)
@@ -525,7 +526,7 @@ def build_api(broker: KafkaBroker, topic: str) -> FastAPI:
     async def _on_real_broker(self, factory: Any) -> None:
         sandbox = self.sandbox
         topic = self.check_topic("user.created")
-        broker = sandbox.kafka_broker(logger=None)
+        broker = sandbox.kafka_broker(logger=silent_logger())
         api = self._build(factory, broker, topic)
         broker.subscriber(topic, auto_offset_reset="earliest")(signup_check_probe)
         with _create_user_replaced(factory):

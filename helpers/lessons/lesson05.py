@@ -29,6 +29,7 @@ from typing import Any
 from faststream.kafka import KafkaBroker, KafkaRouter, TestKafkaBroker
 
 from ..display import Table
+from ..brokers import silent_logger
 from ..exercises import Exercise, Incorrect, NotAttempted, Text, fail, is_untouched
 from ..flow import handler_name
 from ..settings import REPO_ROOT
@@ -326,7 +327,7 @@ async def on_signup(event: UserCreated) -> None:
 
     # -- behaviour ---------------------------------------------------------------------------------
     async def _in_memory(self, router: KafkaRouter, handler: Any) -> None:
-        broker = KafkaBroker(logger=None)
+        broker = KafkaBroker(logger=silent_logger())
         broker.include_router(router)
         with patched(handler, "track_signup") as fakes:
             async with TestKafkaBroker(broker, connect_only=False) as test_broker:
@@ -339,7 +340,7 @@ async def on_signup(event: UserCreated) -> None:
     async def _on_real_broker(self, router: KafkaRouter, subscriber: Any, handler: Any) -> None:
         sandbox = self.sandbox
         prefix = sandbox.topic(f"check-{self.id}-{secrets.token_hex(2)}") + "."
-        broker = sandbox.kafka_broker(logger=None)
+        broker = sandbox.kafka_broker(logger=silent_logger())
         broker.include_router(router, prefix=prefix)
         # A fresh group per check (so a rerun does not wait for Kafka to rebalance an old one), joining fast.
         saved = subscriber.group_id, dict(subscriber._connection_args)
@@ -490,7 +491,7 @@ def consumer_options(name: str, settings: ServiceSettings) -> dict:
                  "(`settings.auto_offset_reset`).")
 
     async def _in_memory(self, options: Any, settings: Any) -> None:
-        broker = KafkaBroker(logger=None)
+        broker = KafkaBroker(logger=silent_logger())
         seen: list[Any] = []
         try:
             broker.subscriber("user.created", **self._options(options, "analytics", settings))(_recorder(seen))
@@ -505,7 +506,7 @@ def consumer_options(name: str, settings: ServiceSettings) -> dict:
         sandbox = self.sandbox
         run = sandbox.topic(f"check-{self.id}-{secrets.token_hex(2)}")
         topic = f"{run}.user.created"
-        producer = sandbox.kafka_broker(logger=None)
+        producer = sandbox.kafka_broker(logger=silent_logger())
         await producer.start()
         try:
             # The first event is on the topic before any consumer of this check exists. Both events
@@ -528,7 +529,7 @@ def consumer_options(name: str, settings: ServiceSettings) -> dict:
     async def _consume(self, options: Any, settings: Any, topic: str, producer: Any) -> list[int]:
         seen: list[dict] = []
         second = asyncio.Event()
-        broker = self.sandbox.kafka_broker(logger=None)
+        broker = self.sandbox.kafka_broker(logger=silent_logger())
 
         async def on_event(event: dict) -> None:
             seen.append(event)
