@@ -75,6 +75,9 @@ class FlowLog:
         self.deliveries: list[Delivery] = []
         self.strip = strip  # turns a sandbox name back into the name a person wrote
         self._changed = asyncio.Event()
+        # How many messages each wait target (a channel or a handler) has already returned, so that
+        # every wait is for *new* messages and rerunning a publish-and-wait cell waits for its own.
+        self._returned: dict[tuple[str, str], int] = {}
 
     # -- recording -----------------------------------------------------------------
     @property
@@ -144,14 +147,18 @@ class FlowLog:
     async def handled(
         self, to: Any, count: int = 1, timeout: float = 10.0, *, raise_errors: bool = True
     ) -> list[Delivery]:
-        """Wait until ``count`` messages sent to ``to`` (a channel name or a handler) were processed.
+        """Wait for the next ``count`` messages sent to ``to`` (a channel name or a handler) to be processed.
 
-        A handler that raised is reported as :class:`HandlerFailed` (unless ``raise_errors=False``),
-        so a broken handler is a clear error in the cell that waits, not a log line somewhere else.
+        Each call returns messages that no earlier call for the same ``to`` returned. A handler that
+        raised is reported as :class:`HandlerFailed` (unless ``raise_errors=False``), so a broken
+        handler is a clear error in the cell that waits, not a log line somewhere else.
         """
-        if not await self.wait(lambda: len(self.delivered(to)) >= count, timeout):
-            raise NothingArrived(self.explain(to, count, timeout))
-        deliveries = self.delivered(to)[:count]
+        key = ("handled", _key_of(to))
+        start = self._returned.get(key, 0)
+        if not await self.wait(lambda: len(self.delivered(to)) >= start + count, timeout):
+            raise NothingArrived(self.explain(to, count, timeout, earlier=start))
+        deliveries = self.delivered(to)[start : start + count]
+        self._returned[key] = start + count
         failed = next((d for d in deliveries if d.error is not None), None)
         if raise_errors and failed is not None:
             raise HandlerFailed(
@@ -161,13 +168,18 @@ class FlowLog:
         return deliveries
 
     async def publications_to(self, channel: str, count: int = 1, timeout: float = 10.0) -> list[Publication]:
-        if await self.wait(lambda: len(self.published(channel)) >= count, timeout):
-            return self.published(channel)[:count]
-        got = len(self.published(channel))
+        """Wait for the next ``count`` messages published to ``channel`` (new ones, as in :meth:`handled`)."""
+        key = ("published", channel)
+        start = self._returned.get(key, 0)
+        if await self.wait(lambda: len(self.published(channel)) >= start + count, timeout):
+            self._returned[key] = start + count
+            return self.published(channel)[start : start + count]
+        got = len(self.published(channel)) - start
         elsewhere = sorted({self.strip(p.channel) for p in self.publications if p.channel != channel})
         hint = f" Messages went to: {', '.join(elsewhere)}." if elsewhere else ""
         raise NothingArrived(
-            f"Waited {timeout:g} s for {count} message(s) published to `{self.strip(channel)}`; {got} arrived.{hint}"
+            f"Waited {timeout:g} s for {count} new message(s) published to `{self.strip(channel)}`; "
+            f"{got} arrived.{_earlier(start)}{hint}"
         )
 
     def table(self):
@@ -180,11 +192,12 @@ class FlowLog:
             rows.append((d.seq, f"→ {d.handler}", self.strip(d.channel), _short(d.body), outcome))
         return Table(["what", "topic", "body", "outcome"], [row[1:] for row in sorted(rows)], code=["what", "topic", "body"])
 
-    def explain(self, to: Any, count: int, timeout: float) -> str:
+    def explain(self, to: Any, count: int, timeout: float, earlier: int = 0) -> str:
         """Why fewer messages than expected were handled, in message-flow terms."""
         target = to if isinstance(to, str) else _name_of(to)
-        done = self.delivered(to)
-        lines = [f"Waited {timeout:g} s for {count} message(s) handled by `{self.strip(target)}`; {len(done)} arrived."]
+        done = len(self.delivered(to)) - earlier
+        lines = [f"Waited {timeout:g} s for {count} new message(s) handled by `{self.strip(target)}`; "
+                 f"{done} arrived.{_earlier(earlier)}"]
         if isinstance(to, str):
             sent = self.published(to)
             lines.append(f"Published to `{self.strip(to)}` in this run: {len(sent)}.")
@@ -194,15 +207,25 @@ class FlowLog:
                     lines.append(f"Messages did go to: {', '.join(others)}. Is the topic name right?")
                 else:
                     lines.append("Nothing was published at all: did the publish cell run?")
-            else:
+            elif len(sent) > earlier:
                 lines.append("Was the broker started (await broker.start()) before publishing, and is a "
                              "subscriber listening on that topic?")
         return " ".join(lines)
 
 
+def _earlier(returned: int) -> str:
+    if not returned:
+        return ""
+    return f" ({returned} earlier one(s) went to a previous wait: publish again, then wait, to see a new one.)"
+
+
 def _short(body: Any, limit: int = 70) -> str:
     text = body.decode(errors="replace") if isinstance(body, bytes) else repr(body)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _key_of(to: Any) -> str:
+    return to if isinstance(to, str) else "handler:" + _name_of(to)
 
 
 def _matches(delivery: Delivery, to: Any) -> bool:

@@ -79,10 +79,11 @@ class Sandbox:
 
     # -- waiting -------------------------------------------------------------------
     async def handled(self, to: Any, count: int = 1, timeout: float = 10.0, **kw: Any) -> list[Delivery]:
-        """Wait for ``count`` messages processed on a topic (or by a handler); see FlowLog.handled."""
+        """Wait for the next ``count`` messages processed on a topic (or by a handler); see FlowLog.handled."""
         return await self.flow.handled(to, count, timeout, **kw)
 
     async def published(self, topic: str, count: int = 1, timeout: float = 10.0) -> list[Publication]:
+        """Wait for the next ``count`` messages published to ``topic``."""
         return await self.flow.publications_to(topic, count, timeout)
 
     async def wait_assigned(self, subscriber: Any, timeout: float = 15.0) -> None:

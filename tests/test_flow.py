@@ -120,12 +120,38 @@ async def test_handler_that_raises(kafka_sandbox):
     with pytest.raises(HandlerFailed):
         await kafka_sandbox.handled(topic, timeout=1)  # waiting on the topic reports it the same way
 
-    [delivery] = await kafka_sandbox.handled(charge, timeout=1, raise_errors=False)
+    await broker.publish({"card": "5555"}, topic)
+    [delivery] = await kafka_sandbox.handled(charge, timeout=10, raise_errors=False)
     assert delivery.done and not delivery.ok
     assert isinstance(delivery.error, ValueError)
-    assert str(delivery.error) == "card 4242 declined"
-    assert delivery.body == {"card": "4242"}
+    assert str(delivery.error) == "card 5555 declined"
+    assert delivery.body == {"card": "5555"}
     assert delivery.result is None
+
+
+async def test_each_wait_returns_new_messages(kafka_sandbox):
+    """Rerunning a publish-and-wait cell waits for the message it just published, not an older one."""
+    broker = kafka_sandbox.kafka_broker()
+    topic = kafka_sandbox.topic("orders")
+
+    @broker.subscriber(topic, auto_offset_reset="earliest")
+    async def on_order(order: dict) -> int:
+        return order["n"]
+
+    await started(broker)
+    for n in (1, 2):  # the same cell, run twice
+        await broker.publish({"n": n}, topic)
+        [delivery] = await kafka_sandbox.handled(on_order, timeout=10)
+        assert delivery.result == n
+    assert [p.body for p in await kafka_sandbox.published(topic, count=2, timeout=1)] == [{"n": 1}, {"n": 2}]
+
+    with pytest.raises(NothingArrived) as info:  # only the waiting cell run again: nothing new comes
+        await kafka_sandbox.handled(on_order, timeout=0.3)
+    message = str(info.value)
+    assert "0 arrived" in message
+    assert "2 earlier one(s) went to a previous wait: publish again, then wait" in message
+    with pytest.raises(NothingArrived, match="2 earlier one"):
+        await kafka_sandbox.published(topic, timeout=0.3)
 
 
 async def test_published_returns_what_was_published(kafka_sandbox):
