@@ -3,7 +3,7 @@
     python -m helpers up [BROKER ...]      start the embedded brokers (all it can, by default)
     python -m helpers down [BROKER ...]    stop what `up` started
     python -m helpers status [BROKER ...]  each broker, its URL, and a real round trip
-    python -m helpers clean [PREFIX]       delete leftover sandbox topics/keys/streams (default: all lessons)
+    python -m helpers clean [--all]        delete your sandboxes left by interrupted runs (--all: everyone's)
     python -m helpers progress [--reset]   your exercises' status and the time left (COURSE_LEARNER's own)
     python -m helpers doctor               check Python, packages, kernel, brokers and ports before a workshop
 """
@@ -15,8 +15,10 @@ import asyncio
 import sys
 
 from . import embedded
+from .catalog import brokers_needed
+from .errors import CourseError, fix_message
 from .roundtrip import check_all
-from .settings import BROKERS
+from .settings import BROKERS, learner
 
 MARK = {True: "ok", False: "--"}
 
@@ -29,7 +31,7 @@ def _names(args: argparse.Namespace) -> list[str]:
 
 
 def _verify_reused(outcomes: list[embedded.Outcome]) -> None:
-    """A reused broker must really be one: another program may hold its port."""
+    """A reused broker must really work: one real message goes round (the probe checked its protocol)."""
     reused = [o for o in outcomes if o.state == "reused"]
     if not reused:
         return
@@ -37,19 +39,20 @@ def _verify_reused(outcomes: list[embedded.Outcome]) -> None:
     for o, h in zip(reused, health):
         if not h.ok:
             o.state = "failed"
-            o.detail = (f"something answers there, but not as {o.spec.title}: {h.detail}. Stop that program, "
-                        f"or set {o.spec.env_var} to a free port and run this again.")
+            o.detail = f"it answers, but {h.detail}. Check {o.spec.env_var} (credentials, vhost) or stop that server."
 
 
 def cmd_up(args: argparse.Namespace) -> int:
     outcomes = embedded.up(_names(args))
     _verify_reused(outcomes)
+    needed = brokers_needed()
     for o in outcomes:
         timing = f" in {o.seconds:.2f} s" if o.state == "started" else ""
-        print(f"{o.spec.title:<9} {o.spec.url:<38} {o.state}{timing} {o.detail}".rstrip())
-    # A broker the course cannot start here (e.g. RabbitMQ not installed) is reported, not fatal;
-    # a broker that was started and failed is.
-    return 1 if any(o.state == "failed" for o in outcomes) else 0
+        optional = " (optional: no lesson needs it)" if o.spec.name not in needed and o.state != "started" else ""
+        print(f"{o.spec.title:<9} {o.spec.url:<38} {o.state}{timing} {o.detail}{optional}".rstrip())
+    # Only a broker that a lesson needs and that is not up blocks the course; the others are reported.
+    blocked = [o for o in outcomes if o.spec.name in needed and o.state in ("failed", "not-local", "unavailable")]
+    return 1 if blocked else 0
 
 
 def cmd_down(args: argparse.Namespace) -> int:
@@ -60,21 +63,30 @@ def cmd_down(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     names = _names(args)
+    needed = brokers_needed()
     results = asyncio.run(check_all(names))
     for h in results:
         record = embedded.read_record(h.spec)
-        origin = f"embedded pid {record['pid']}" if record else "external"
+        origin = f"embedded pid {record['pid']}" if record else ("external" if h.ok else "")
         latency = f"{h.latency_ms:.0f} ms" if h.latency_ms is not None else ""
-        print(f"{MARK[h.ok]} {h.spec.title:<9} {h.spec.url:<38} {h.detail:<16} {latency:>7}  {origin}")
-    required = args.require or []
-    return 1 if any(not h.ok and h.spec.name in required for h in results) else 0
+        print(f"{MARK[h.ok]} {h.spec.title:<9} {h.spec.url:<38} {h.detail:<16} {latency:>7}  {origin}".rstrip())
+    down = [h for h in results if not h.ok and h.spec.name in (args.require or needed)]
+    for h in down:
+        print("\n" + fix_message(h.spec, h.reason))
+    return 1 if down else 0
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from .cleanup import clean_namespace
+    from .cleanup import clean_matching, clean_namespace, leftovers
 
-    asyncio.run(clean_namespace(args.prefix))
-    print(f"deleted Kafka topics, Redis keys and JetStream streams starting with {args.prefix!r}")
+    if args.all or args.prefix:
+        prefix = args.prefix or "lesson"
+        asyncio.run(clean_namespace(prefix))
+        print(f"deleted Kafka topics, Redis keys and JetStream streams starting with {prefix!r}")
+        return 0
+    asyncio.run(clean_matching(leftovers()))
+    who = f"{learner()}'s" if learner() else "your"
+    print(f"deleted {who} sandboxes of interrupted lesson runs (notebooks still running on this machine keep theirs)")
     return 0
 
 
@@ -96,9 +108,11 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("brokers", nargs="*", metavar="BROKER", help=", ".join(BROKERS))
         p.set_defaults(func=func)
         if name == "status":
-            p.add_argument("--require", nargs="*", metavar="BROKER", help="exit 1 if one of these fails")
-    p = sub.add_parser("clean")
-    p.add_argument("prefix", nargs="?", default="lesson")
+            p.add_argument("--require", nargs="*", metavar="BROKER",
+                           help="exit 1 if one of these fails (default: the brokers the lessons need)")
+    p = sub.add_parser("clean", help="delete sandboxes left by interrupted runs (yours only, unless --all)")
+    p.add_argument("prefix", nargs="?", help="delete every name starting with this instead")
+    p.add_argument("--all", action="store_true", help="every learner's sandboxes: for instructors, after a workshop")
     p.set_defaults(func=cmd_clean)
     p = sub.add_parser("doctor")
     p.set_defaults(func=lambda args: __import__("helpers.doctor", fromlist=["run"]).run())
@@ -106,7 +120,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reset", action="store_true", help="forget this learner's results")
     p.set_defaults(func=cmd_progress)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except CourseError as exc:  # a setting that cannot work, say: the message is the whole story
+        print(exc, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -56,6 +56,34 @@ def silent_logger() -> logging.Logger:
     return logger
 
 
+class OncePerMessage(logging.Filter):
+    """Let each kind of client log line through once: a client retrying a dead broker logs the same
+    line many times a second, which would bury a notebook's output."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[tuple[str, object]] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        kind = (record.name, record.msg)
+        if kind in self.seen:
+            return False
+        self.seen.add(kind)
+        return True
+
+
+def _quiet_client_retries() -> None:
+    """aiokafka's own warnings, each kind once, in the course's plain one-line form."""
+    logger = logging.getLogger("aiokafka")
+    if not any(isinstance(f, OncePerMessage) for h in logger.handlers for f in h.filters):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+        handler.addFilter(OncePerMessage())
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+
+
 _DEFAULT = object()
 
 
@@ -70,10 +98,14 @@ def make_broker(name: str, *, logger: Any = _DEFAULT, **options: Any):
     if name == "kafka":
         from faststream.kafka import KafkaBroker
 
+        _quiet_client_retries()
+        # A request to a dead broker gives up after 10 s instead of aiokafka's 40 (stop() waits that long
+        # for a batch it cannot send). Still well above a group join (a few seconds on any broker).
+        options.setdefault("request_timeout_ms", 10_000)
         security = kafka_security()
         if security is not None:
             options.setdefault("security", security)
-        return KafkaBroker([host.strip() for host in spec.url.split(",")], **options)
+        return KafkaBroker(spec.bootstrap_servers(), **options)
     if name == "redis":
         from faststream.redis import RedisBroker
 

@@ -19,6 +19,7 @@ import argparse
 import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import jupytext
@@ -116,7 +117,10 @@ def build(names: list[str] | None = None, run: bool = True) -> None:
             nb = render(source, version)
             folder.mkdir(exist_ok=True)
             if run:
-                execute(nb, folder)
+                # Progress goes to a scratch folder: the stored progress table shows this run's own
+                # verdicts, and the builder's own progress stays as it was.
+                with tempfile.TemporaryDirectory(prefix="course-build-") as scratch:
+                    execute(nb, folder, env={"COURSE_PROGRESS": "1", "COURSE_STATE_DIR": scratch})
             target = folder / f"{source.stem}.ipynb"
             nbformat.write(nb, target)
             print(f"wrote {target.relative_to(REPO_ROOT)}")

@@ -46,6 +46,16 @@ def _exercises(number: str) -> list[tuple[str, str]]:
     return sorted(found.items())
 
 
+def brokers_needed() -> dict[str, str]:
+    """Each broker some lesson needs, with the first lesson that does (from its ``Sandbox.open`` call)."""
+    first: dict[str, str] = {}
+    for path in sorted((REPO_ROOT / "lessons").glob("[0-9][0-9]-*.md")):
+        for needs in re.findall(r"Sandbox\.open\([^)]*needs=\(([^)]*)\)", path.read_text()):
+            for name in re.findall(r"[\"'](\w+)[\"']", needs):
+                first.setdefault(name, path.name[:2])
+    return first
+
+
 def lessons() -> list[Lesson]:
     result = []
     for path in sorted((REPO_ROOT / "lessons").glob("[0-9][0-9]-*.md")):

@@ -1,8 +1,20 @@
-"""Remove what a sandbox created on the brokers: Kafka topics, Redis keys, JetStream streams."""
+"""Remove what a sandbox created on the brokers: Kafka topics, Redis keys, JetStream streams.
+
+A sandbox deletes its own names when it closes. A run that was interrupted (a kernel restarted
+mid-lesson) leaves its names behind; ``leftovers`` finds those of one learner that no live
+notebook on this machine still uses, for ``python -m helpers clean``.
+"""
 
 from __future__ import annotations
 
-from .settings import KAFKA, NATS, RABBIT, REDIS, kafka_security
+import json
+import os
+import re
+from collections.abc import Callable
+
+from .settings import KAFKA, NATS, RABBIT, REDIS, kafka_security, learner, state_dir
+
+Match = Callable[[str], bool]
 
 
 def _kafka_admin():
@@ -14,7 +26,7 @@ def _kafka_admin():
         from faststream.kafka.security import parse_security
 
         extra = parse_security(security)
-    return AIOKafkaAdminClient(bootstrap_servers=KAFKA.url, request_timeout_ms=5000, **extra)
+    return AIOKafkaAdminClient(bootstrap_servers=KAFKA.bootstrap_servers(), request_timeout_ms=5000, **extra)
 
 
 async def delete_kafka_topics(topics: list[str]) -> None:
@@ -29,39 +41,42 @@ async def delete_kafka_topics(topics: list[str]) -> None:
 
 
 async def kafka_topics(prefix: str | tuple[str, ...]) -> list[str]:
+    return await _kafka_topics(_starts_with(prefix))
+
+
+async def _kafka_topics(match: Match) -> list[str]:
     admin = _kafka_admin()
     await admin.start()
     try:
-        return sorted(t for t in await admin.list_topics() if t.startswith(prefix))
+        return sorted(t for t in await admin.list_topics() if match(t))
     finally:
         await admin.close()
 
 
-async def clean_kafka(prefix: tuple[str, ...]) -> None:
-    await delete_kafka_topics(await kafka_topics(prefix))
+async def clean_kafka(match: Match) -> None:
+    await delete_kafka_topics(await _kafka_topics(match))
 
 
-async def clean_redis(prefix: tuple[str, ...]) -> None:
+async def clean_redis(match: Match) -> None:
     from redis.asyncio import Redis
 
     client = Redis.from_url(REDIS.url)
     try:
-        keys = [key for p in prefix async for key in client.scan_iter(match=f"{p}*", count=500)]
+        keys = [key async for key in client.scan_iter(count=1000) if match(key.decode(errors="replace"))]
         if keys:
             await client.delete(*keys)
     finally:
         await client.aclose()
 
 
-async def clean_nats(prefix: tuple[str, ...]) -> None:
+async def clean_nats(match: Match) -> None:
     import nats
 
     client = await nats.connect(NATS.url, connect_timeout=2, allow_reconnect=False)
     try:
         js = client.jetstream()
-        stream_prefix = tuple(p.replace(".", "-") for p in prefix)
         for info in await js.streams_info():
-            if info.config.name.startswith(stream_prefix):
+            if match(info.config.name):
                 await js.delete_stream(info.config.name)
     finally:
         await client.close()
@@ -87,8 +102,66 @@ CLEANERS = {"kafka": clean_kafka, "redis": clean_redis, "nats": clean_nats}
 
 async def clean_namespace(prefix: str | tuple[str, ...], kinds: tuple[str, ...] = tuple(CLEANERS)) -> None:
     """Delete everything whose name starts with ``prefix`` (or one of several) on the named kinds of broker."""
-    prefix = (prefix,) if isinstance(prefix, str) else prefix
+    await clean_matching(_starts_with(prefix), kinds)
+
+
+async def clean_matching(match: Match, kinds: tuple[str, ...] = tuple(CLEANERS)) -> None:
     for kind in kinds:
         cleaner = CLEANERS.get(kind)
         if cleaner is not None:
-            await cleaner(prefix)
+            await cleaner(match)
+
+
+def _starts_with(prefix: str | tuple[str, ...]) -> Match:
+    prefixes = (prefix,) if isinstance(prefix, str) else tuple(prefix)
+    # JetStream names use "-" where topics use "." (Sandbox.ident)
+    prefixes += tuple(p.replace(".", "-") for p in prefixes)
+    return lambda name: name.startswith(prefixes)
+
+
+# -- leftovers of interrupted runs ---------------------------------------------------
+
+
+def _live_dir():
+    return state_dir() / "sandboxes"
+
+
+def register_live(prefix: str) -> None:
+    """Note that this process uses ``prefix``, so ``clean`` leaves it alone."""
+    path = _live_dir()
+    path.mkdir(parents=True, exist_ok=True)
+    (path / f"{prefix}.json").write_text(json.dumps({"pid": os.getpid()}))
+
+
+def unregister_live(prefix: str) -> None:
+    (_live_dir() / f"{prefix}.json").unlink(missing_ok=True)
+
+
+def live_prefixes() -> set[str]:
+    """Sandboxes of notebooks that still run on this machine."""
+    from .embedded import _alive
+
+    live = set()
+    for path in _live_dir().glob("*.json"):
+        try:
+            pid = json.loads(path.read_text())["pid"]
+        except (OSError, ValueError, KeyError):
+            continue
+        if _alive(pid):
+            live.add(path.stem)
+        else:
+            path.unlink(missing_ok=True)
+    return live
+
+
+def leftovers() -> Match:
+    """This learner's sandbox names (``COURSE_LEARNER``, or the runs without a learner) not in use here."""
+    who = learner()
+    pattern = re.compile(rf"^(lesson\d\d-{re.escape(who) + '-' if who else ''}[0-9a-f]{{6}})[.-]")
+    live = live_prefixes()
+
+    def match(name: str) -> bool:
+        found = pattern.match(name)
+        return bool(found) and found[1] not in live
+
+    return match

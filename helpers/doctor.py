@@ -3,7 +3,7 @@
     python -m helpers doctor      (or: make doctor)
 
 Exit status 1 when something blocks the course (old Python, missing packages, a kernel that does not
-start, Kafka or Redis down); warnings alone exit 0.
+start, a broker that a lesson needs down); warnings alone exit 0.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 
-from .probes import reachable
+from .catalog import brokers_needed
+from .errors import NOT_THIS_BROKER, port_taken_fix
 from .roundtrip import check_all
-from .settings import BROKERS, REPO_ROOT
+from .settings import REPO_ROOT
 
-REQUIRED_BROKERS = ("kafka", "redis")
 JUPYTER_PORT = 8888
 
 
@@ -93,26 +93,22 @@ def check_kernel() -> Finding:
 
 
 def check_brokers() -> list[Finding]:
+    needed = brokers_needed()
     findings = []
     for health in asyncio.run(check_all()):
         spec = health.spec
-        required = spec.name in REQUIRED_BROKERS
         label = f"{spec.title} ({spec.env_var}={spec.url})"
         if health.ok:
             findings.append(Finding(label, True, f"round trip ok, {health.latency_ms:.0f} ms"))
             continue
-        if reachable(spec, timeout=0.5) is None:
-            detail = f"something answers on port {spec.address()[1]}, but it is not a working {spec.title}: {health.detail}"
-            fix = f"stop the program on port {spec.address()[1]}, or set {spec.env_var} to the right URL"
+        if NOT_THIS_BROKER in health.reason:
+            fix = port_taken_fix(spec)
         elif spec.is_local():
-            detail = f"{health.detail}; port {spec.address()[1]} is free"
-            fix = f"make brokers   (or: python -m helpers up {spec.name})"
+            fix = "make brokers"
         else:
-            detail = health.detail
             fix = f"check that the cluster at {spec.url} is up and reachable from here (VPN, firewall, credentials)"
-        if not required:
-            detail += " (needed only in later lessons)"
-        findings.append(Finding(label, False, detail, fix, blocking=required))
+        detail = health.detail if spec.name in needed else f"{health.detail} (optional: no lesson needs it yet)"
+        findings.append(Finding(label, False, detail, fix, blocking=spec.name in needed))
     return findings
 
 

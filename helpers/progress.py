@@ -64,8 +64,8 @@ def table():
             best = data.get(exercise_id, {}).get("best")
             rows.append((name, exercise_id, title, f"{ICON[best]} {best or 'not started'}"))
             name = ""  # the lesson is named once, on its first exercise
-    who = learner() or "you"
-    title = f"Progress of {who}: about {minutes_left} min of lessons left"
+    who = f"{learner()}'s progress" if learner() else "Your progress"
+    title = f"{who}: about {minutes_left} min of lessons left"
     return Table(["lesson", "exercise", "title", "status"], rows, title=title, code=["exercise"])
 
 

@@ -19,6 +19,7 @@ class Health:
     ok: bool
     detail: str
     latency_ms: float | None = None
+    reason: str = ""  # why it is not ok, for errors.fix_message
 
 
 def _broker(spec: BrokerSpec):
@@ -46,8 +47,8 @@ async def _exchange(spec: BrokerSpec) -> float:
         if not arrived.done():
             arrived.set_result(body)
 
-    await broker.start()
     try:
+        await broker.start()  # inside the try: a start that fails must still close what it opened
         began = time.perf_counter()
         await broker.publish("ping", name)
         body = await asyncio.wait_for(arrived, ROUND_TRIP_TIMEOUT)
@@ -71,11 +72,12 @@ async def check(spec: BrokerSpec) -> Health:
     """Check one broker: is it reachable, and does a message really go round?"""
     reason = await asyncio.to_thread(reachable, spec)
     if reason is not None:
-        return Health(spec, False, f"not reachable ({reason})")
+        return Health(spec, False, f"not reachable ({reason})", reason=reason)
     try:
         latency = await asyncio.wait_for(_exchange(spec), ROUND_TRIP_TIMEOUT + 5)
     except Exception as exc:  # noqa: BLE001 - any failure is the answer here
-        return Health(spec, False, f"round trip failed: {type(exc).__name__}: {exc}".strip())
+        reason = f"round trip failed: {type(exc).__name__}: {exc}".strip().rstrip(":")
+        return Health(spec, False, reason, reason=reason)
     return Health(spec, True, "round trip ok", latency)
 
 

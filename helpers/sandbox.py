@@ -13,7 +13,8 @@ from typing import Any
 
 from . import probes
 from .brokers import make_broker
-from .cleanup import clean_namespace, delete_rabbit_queues
+from .cleanup import clean_namespace, delete_rabbit_queues, register_live, unregister_live
+from .errors import BrokerUnavailable, NothingArrived
 from .flow import Delivery, FlowLog, Publication
 from .settings import BROKERS, learner
 
@@ -30,6 +31,7 @@ class Sandbox:
         self._brokers: list[Any] = []
         self._kinds: set[str] = set(needs)
         self._closed = False
+        register_live(self.prefix)  # `python -m helpers clean` leaves a running notebook's names alone
 
     @classmethod
     def open(cls, lesson: str, *, needs: tuple[str, ...] = ("kafka",)) -> "Sandbox":
@@ -59,7 +61,7 @@ class Sandbox:
     def broker(self, kind: str, **options: Any):
         """A FastStream broker of ``kind`` whose messages this sandbox records (not started yet)."""
         probes.require(kind)
-        options["middlewares"] = (*options.get("middlewares", ()), self.flow.middleware)
+        options["middlewares"] = (*options.get("middlewares", ()), self.flow.recorder(watch=BROKERS[kind]))
         broker = make_broker(kind, **options)
         self._brokers.append(broker)
         self._kinds.add(kind)
@@ -80,11 +82,25 @@ class Sandbox:
     # -- waiting -------------------------------------------------------------------
     async def handled(self, to: Any, count: int = 1, timeout: float = 10.0, **kw: Any) -> list[Delivery]:
         """Wait for the next ``count`` messages processed on a topic (or by a handler); see FlowLog.handled."""
-        return await self.flow.handled(to, count, timeout, **kw)
+        try:
+            return await self.flow.handled(to, count, timeout, **kw)
+        except NothingArrived:
+            self._require_brokers()  # a dead broker is the better explanation
+            raise
 
     async def published(self, topic: str, count: int = 1, timeout: float = 10.0) -> list[Publication]:
         """Wait for the next ``count`` messages published to ``topic``."""
-        return await self.flow.publications_to(topic, count, timeout)
+        try:
+            return await self.flow.publications_to(topic, count, timeout)
+        except NothingArrived:
+            self._require_brokers()
+            raise
+
+    def _require_brokers(self) -> None:
+        try:
+            probes.require(*sorted(self._kinds), timeout=1.0)
+        except BrokerUnavailable as down:
+            raise BrokerUnavailable(down.spec, f"it stopped answering: {down.reason}") from None
 
     async def wait_assigned(self, subscriber: Any, timeout: float = 15.0) -> None:
         """Wait until a Kafka subscriber owns partitions (a consumer group's join takes seconds)."""
@@ -110,6 +126,7 @@ class Sandbox:
         # Only names under this run's prefix *and a separator*: another learner's prefix may start
         # with the same characters (lesson01-deadbe vs lesson01-deadbeef-...).
         await clean_namespace((f"{self.prefix}.", f"{self.prefix}-"), kinds=tuple(sorted(self._kinds)))
+        unregister_live(self.prefix)
 
     async def __aenter__(self) -> "Sandbox":
         return self

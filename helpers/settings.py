@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .errors import CourseError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingError(CourseError, ValueError):
+    """A broker setting that cannot be a URL of that broker."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,8 @@ class BrokerSpec:
     env_var: str
     default_url: str
     default_port: int
+    schemes: tuple[str, ...]  # the first is the plain one; "" means none is written (Kafka's host:port)
+    tls_schemes: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -35,26 +43,50 @@ class BrokerSpec:
         return self.addresses()[0]
 
     def addresses(self) -> list[tuple[str, int]]:
-        result = []
+        """Every host and port of the URL; a :class:`SettingError` saying how to write it when it is malformed."""
+        return [self._host_port(part.strip()) for part in self._parts()]
+
+    def _parts(self) -> list[str]:
         # Only Kafka takes a list of bootstrap servers; other URLs may have a comma in a password.
-        parts = self.url.split(",") if self.name == "kafka" else [self.url]
-        for part in parts:
-            part = part.strip()
-            if "://" not in part:
-                part = "tcp://" + part
-            split = urlsplit(part)
-            result.append((split.hostname or "127.0.0.1", split.port or self.default_port))
-        return result
+        return self.url.split(",") if self.name == "kafka" else [self.url]
+
+    def _host_port(self, part: str) -> tuple[str, int]:
+        scheme = part.split("://")[0].lower() if "://" in part else ""
+        example = f"{self.env_var}={self.default_url}"
+        if scheme not in self.schemes + self.tls_schemes:
+            if "" in self.schemes:
+                form = "host:port, or several separated by commas"
+            else:
+                form = " or ".join(f"{s}://host:port" for s in self.schemes + self.tls_schemes)
+            raise SettingError(f"{self.env_var}={self.url!r} is not a {self.title} URL: write it as {form}, "
+                               f"e.g. {example}.")
+        split = urlsplit(part if scheme else "tcp://" + part)
+        try:
+            port = split.port
+        except ValueError:
+            raise SettingError(f"{self.env_var}={self.url!r} has a port that is not a number; e.g. {example}.") from None
+        if not split.hostname:
+            raise SettingError(f"{self.env_var}={self.url!r} names no host; e.g. {example}.")
+        return split.hostname, port or self.default_port
+
+    def bootstrap_servers(self) -> list[str]:
+        """Kafka's ``host:port`` list, as clients take it (a ``kafka://`` in the setting is dropped)."""
+        return [f"{host}:{port}" for host, port in self.addresses()]
+
+    def uses_tls(self) -> bool:
+        if self.name == "kafka":
+            return os.environ.get("KAFKA_SSL", "").lower() in {"1", "true", "yes"}
+        return any(part.strip().lower().startswith(f"{s}://") for part in self._parts() for s in self.tls_schemes)
 
     def is_local(self) -> bool:
         return all(host in {"127.0.0.1", "localhost", "::1"} for host, _ in self.addresses())
 
 
-KAFKA = BrokerSpec("kafka", "Kafka", "KAFKA_URL", "127.0.0.1:9092", 9092)
-REDIS = BrokerSpec("redis", "Redis", "REDIS_URL", "redis://127.0.0.1:6379", 6379)
-RABBIT = BrokerSpec("rabbit", "RabbitMQ", "RABBIT_URL", "amqp://guest:guest@127.0.0.1:5672/", 5672)
-NATS = BrokerSpec("nats", "NATS", "NATS_URL", "nats://127.0.0.1:4222", 4222)
-MQTT = BrokerSpec("mqtt", "MQTT", "MQTT_URL", "mqtt://127.0.0.1:1883", 1883)
+KAFKA = BrokerSpec("kafka", "Kafka", "KAFKA_URL", "127.0.0.1:9092", 9092, ("", "kafka", "tcp"))
+REDIS = BrokerSpec("redis", "Redis", "REDIS_URL", "redis://127.0.0.1:6379", 6379, ("redis",), ("rediss",))
+RABBIT = BrokerSpec("rabbit", "RabbitMQ", "RABBIT_URL", "amqp://guest:guest@127.0.0.1:5672/", 5672, ("amqp",), ("amqps",))
+NATS = BrokerSpec("nats", "NATS", "NATS_URL", "nats://127.0.0.1:4222", 4222, ("nats",), ("tls",))
+MQTT = BrokerSpec("mqtt", "MQTT", "MQTT_URL", "mqtt://127.0.0.1:1883", 1883, ("mqtt",), ("mqtts",))
 
 BROKERS: dict[str, BrokerSpec] = {b.name: b for b in (KAFKA, REDIS, RABBIT, NATS, MQTT)}
 
@@ -77,7 +109,7 @@ def kafka_security():
     KAFKA_SASL_PASSWORD, and KAFKA_SSL=1 for TLS.
     """
     mechanism = os.environ.get("KAFKA_SASL_MECHANISM", "").strip().upper()
-    use_ssl = os.environ.get("KAFKA_SSL", "").lower() in {"1", "true", "yes"}
+    use_ssl = KAFKA.uses_tls()
     if not mechanism and not use_ssl:
         return None
     import ssl

@@ -271,6 +271,22 @@ def test_cli_up_fails_when_another_program_holds_the_port(state, ports):
     with socket.create_server(("127.0.0.1", port)) as impostor:  # accepts connections, never speaks Redis
         up = cli("up", "redis")
     assert up.returncode == 1, up.stdout + up.stderr
-    assert "something answers there, but not as Redis" in up.stdout
+    assert f"Something answers at redis://127.0.0.1:{port}, but it does not speak Redis" in up.stdout
     assert "set REDIS_URL to a free port" in up.stdout
     assert embedded.read_record(REDIS) is None
+
+
+def test_cli_status_fails_when_a_broker_the_lessons_need_is_down(ports):
+    port = ports("kafka")["kafka"]
+    result = cli("status")
+    assert result.returncode == 1, result.stdout
+    assert f"Kafka is not reachable at 127.0.0.1:{port}" in result.stdout
+    assert "make brokers" in result.stdout
+
+
+def test_cli_up_succeeds_when_only_an_optional_broker_cannot_start(state, ports):
+    port = ports("mqtt")["mqtt"]
+    with socket.create_server(("127.0.0.1", port)):  # another program holds the MQTT port
+        up = cli("up", "mqtt")
+    assert up.returncode == 0, up.stdout + up.stderr  # no lesson needs MQTT: the course can go on
+    assert "failed" in up.stdout and "(optional: no lesson needs it)" in up.stdout

@@ -276,6 +276,38 @@ async def test_close_cleans_brokers_made_beyond_needs():
         await sandbox.close()
         assert await kafka_topics(sandbox.prefix) == []
     finally:
-        from helpers.cleanup import clean_kafka
+        from helpers.cleanup import clean_namespace
 
-        await clean_kafka(sandbox.prefix)
+        await clean_namespace(sandbox.prefix, kinds=("kafka",))
+
+
+async def test_clean_deletes_only_this_learners_interrupted_runs(monkeypatch):
+    """`make clean-sandboxes` in a workshop: Ada's crashed run goes; her live one, Bob's and solo runs stay."""
+    import json
+    import subprocess
+    import sys
+
+    from helpers.cleanup import clean_matching, leftovers, live_prefixes
+    from helpers.settings import state_dir
+
+    def sandbox_of(who: str) -> Sandbox:
+        monkeypatch.setenv("COURSE_LEARNER", who)
+        return Sandbox("99", needs=("kafka",))
+
+    runs = {"ada-live": sandbox_of("ada"), "ada-crashed": sandbox_of("ada"), "bob": sandbox_of("bob"),
+            "solo": sandbox_of("")}
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    crashed = runs["ada-crashed"].prefix
+    registry = state_dir() / "sandboxes" / f"{crashed}.json"
+    registry.write_text(json.dumps({"pid": int(gone.stdout)}))  # its kernel died without closing the sandbox
+    producer = await started(runs["solo"].kafka_broker())
+    try:
+        for sandbox in runs.values():
+            await producer.publish({"n": 1}, sandbox.topic("orders"))
+        monkeypatch.setenv("COURSE_LEARNER", "ada")
+        assert crashed not in live_prefixes()
+        await clean_matching(leftovers(), kinds=("kafka",))
+        left = {name for name, sandbox in runs.items() if await kafka_topics(sandbox.prefix)}
+        assert left == {"ada-live", "bob", "solo"}
+    finally:
+        await asyncio.gather(*(sandbox.close() for sandbox in runs.values()))

@@ -48,4 +48,4 @@ def test_starting_a_plain_broker_with_kafka_down_adds_the_fix():
     assert error_of(cells[1]).ename == "KafkaConnectionError"
     printed = "".join(o.get("text", "") for o in cells[1].outputs if o.output_type == "stream")
     assert f"Kafka is not reachable at 127.0.0.1:{port}" in printed
-    assert "python -m helpers up kafka" in printed
+    assert "make brokers" in printed

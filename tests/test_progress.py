@@ -53,7 +53,7 @@ def test_each_learner_has_their_own_progress(monkeypatch):
     monkeypatch.setenv("COURSE_LEARNER", "Grace")
     assert "01.1" not in progress.load()
     assert "not started" in status_of("01.1")
-    assert progress.table().title.startswith("Progress of grace")
+    assert progress.table().title.startswith("grace's progress")
 
 
 def test_reset_forgets_only_this_learner(monkeypatch):

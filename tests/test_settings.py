@@ -72,6 +72,61 @@ def test_env_var_overrides_the_url(name, monkeypatch):
     assert not spec.is_local()
 
 
+@pytest.mark.parametrize(
+    ("name", "url", "says"),
+    [
+        ("kafka", "notahost:xx", "KAFKA_URL='notahost:xx' has a port that is not a number; e.g. KAFKA_URL=127.0.0.1:9092."),
+        ("kafka", "http://kafka:9092", "KAFKA_URL='http://kafka:9092' is not a Kafka URL: write it as host:port, or "
+                                       "several separated by commas, e.g. KAFKA_URL=127.0.0.1:9092."),
+        ("kafka", ":9092", "KAFKA_URL=':9092' names no host; e.g. KAFKA_URL=127.0.0.1:9092."),
+        ("redis", "notahost:xx", "REDIS_URL='notahost:xx' is not a Redis URL: write it as redis://host:port or "
+                                 "rediss://host:port, e.g. REDIS_URL=redis://127.0.0.1:6379."),
+        ("rabbit", "amqp://guest:guest@mq:port/", "RABBIT_URL='amqp://guest:guest@mq:port/' has a port that is not a number"),
+        ("nats", "localhost:4222", "NATS_URL='localhost:4222' is not a NATS URL: write it as nats://host:port or tls://host:port"),
+    ],
+)
+def test_a_malformed_url_is_a_clear_error_naming_its_variable(name, url, says, monkeypatch):
+    spec = BROKERS[name]
+    monkeypatch.setenv(spec.env_var, url)
+    with pytest.raises(settings.SettingError) as info:
+        spec.address()
+    assert str(info.value).startswith(says)
+
+
+def test_kafka_takes_its_servers_with_or_without_a_scheme(monkeypatch):
+    monkeypatch.setenv("KAFKA_URL", "kafka://k1.internal:9092, k2.internal")
+    assert KAFKA.addresses() == [("k1.internal", 9092), ("k2.internal", 9092)]
+    assert KAFKA.bootstrap_servers() == ["k1.internal:9092", "k2.internal:9092"]
+
+
+@pytest.mark.parametrize(("name", "url", "tls"), [
+    ("redis", "rediss://cache:6380", True), ("redis", "redis://cache:6379", False),
+    ("rabbit", "amqps://u:p@mq:5671/", True), ("nats", "tls://n:4222", True), ("mqtt", "mqtts://m:8883", True),
+])
+def test_tls_endpoints_are_recognised(name, url, tls, monkeypatch):
+    monkeypatch.setenv(BROKERS[name].env_var, url)
+    assert BROKERS[name].uses_tls() is tls
+
+
+def test_kafka_tls_comes_from_kafka_ssl(monkeypatch):
+    assert not KAFKA.uses_tls()
+    monkeypatch.setenv("KAFKA_SSL", "1")
+    assert KAFKA.uses_tls()
+
+
+def test_the_command_line_prints_a_malformed_setting_without_a_traceback(monkeypatch):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "KAFKA_URL": "notahost:xx"}
+    result = subprocess.run([sys.executable, "-m", "helpers", "status", "kafka"], capture_output=True, text=True,
+                            env=env, cwd=settings.REPO_ROOT, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "KAFKA_URL='notahost:xx' has a port that is not a number; e.g. KAFKA_URL=127.0.0.1:9092."
+    assert "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize("name", sorted(DEFAULTS))
 @pytest.mark.parametrize("blank", ["", "   ", "\t\n"])
 def test_blank_env_var_means_the_default(name, blank, monkeypatch):
