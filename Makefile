@@ -7,13 +7,15 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: course setup brokers down status doctor progress test notebooks check-notebooks site bench clean-sandboxes
+.PHONY: course setup brokers down status doctor progress reset-progress test notebooks check-notebooks site bench clean-sandboxes
 
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# The course's environment comes first on PATH, so `python -m helpers ...` works in JupyterLab's terminals.
 course: setup brokers
-	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT) notebooks/00-welcome.ipynb
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 \
+		--ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT) notebooks/00-welcome.ipynb
 
 setup: $(STAMP)
 
@@ -40,6 +42,9 @@ doctor: setup
 progress: setup
 	$(PY) -m helpers progress
 
+reset-progress: setup
+	$(PY) -m helpers progress --reset
+
 test: setup brokers
 	$(PY) -m pytest -n auto --dist loadscope
 
@@ -55,5 +60,6 @@ site: setup
 bench: setup brokers
 	$(PY) scripts/bench.py
 
+# Yours only; an instructor clears every learner's after a workshop with: make clean-sandboxes ALL=1
 clean-sandboxes: setup
-	$(PY) -m helpers clean
+	$(PY) -m helpers clean $(if $(ALL),--all)
