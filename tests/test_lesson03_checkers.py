@@ -15,7 +15,16 @@ async def check(exercise_class, answer, sandbox):
 
 # -- Exercise 03.1 -----------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "answer", [answers.UserCreated, answers.UserCreatedAnnotated, answers.UserCreatedConint]
+    "answer",
+    [
+        answers.UserCreated,
+        answers.UserCreatedAnnotated,
+        answers.UserCreatedConint,
+        answers.UserCreatedFieldValidators,
+        answers.UserCreatedModelValidator,
+        answers.UserCreatedAfterValidator,
+        answers.UserCreatedExtraAllowed,
+    ],
 )
 async def test_contract_solutions_are_correct(answer, kafka_sandbox):
     result = await check(lesson03.DefineUserCreated, answer, kafka_sandbox)
@@ -23,8 +32,9 @@ async def test_contract_solutions_are_correct(answer, kafka_sandbox):
     assert "through the real Kafka broker" in result.message
 
 
-async def test_contract_starter_is_not_attempted(kafka_sandbox):
-    result = await check(lesson03.DefineUserCreated, answers.UserCreatedStarter, kafka_sandbox)
+@pytest.mark.parametrize("answer", [answers.UserCreatedStarter, answers.UserCreatedStarterDocumented])
+async def test_contract_starter_is_not_attempted(answer, kafka_sandbox):
+    result = await check(lesson03.DefineUserCreated, answer, kafka_sandbox)
     assert result.verdict is Verdict.NOT_ATTEMPTED, result.message
     assert "constraints" in result.message
 
@@ -32,17 +42,31 @@ async def test_contract_starter_is_not_attempted(kafka_sandbox):
 @pytest.mark.parametrize(
     ("answer", "reason"),
     [
-        (answers.UserCreatedIdAsText, "user_id 42 (a JSON number)"),
-        (answers.UserCreatedIdAny, "user_id 'abc' was accepted"),
-        (answers.UserCreatedNoIdConstraint, "user_id -1 was accepted"),
+        (answers.UserCreatedIdAsText, "user_id as a JSON number (42), not text"),
+        (answers.UserCreatedIdAny, "accepted an event with user_id 'abc'"),
+        (answers.UserCreatedNoIdConstraint, "accepted an event with user_id -1"),
         (answers.UserCreatedZeroAllowed, "not `ge=0`"),
-        (answers.UserCreatedEmailOptional, "without `email` was accepted"),
-        (answers.UserCreatedEmailUnchecked, "'grace.example.com' (no @) was accepted"),
-        (answers.UserCreatedNameOptional, "without `name` was accepted"),
+        (answers.UserCreatedIdOptional, "accepted an event without `user_id`"),
+        (answers.UserCreatedIdUpperBound, "rejected a valid event with a large user id"),
+        (answers.UserCreatedEmailOptional, "accepted an event without `email`"),
+        (answers.UserCreatedEmailUnchecked, 'accepted an event whose email has no @: `{"user_id": 42, '
+                                            '"email": "grace example.com"'),
+        (answers.UserCreatedEmailJustAt, 'nothing before the @: `{"user_id": 42, "email": "@example.com"'),
+        (answers.UserCreatedEmailNoDomain, 'nothing after the @: `{"user_id": 42, "email": "grace@"'),
+        (answers.UserCreatedEmailTooStrict, "rejected a valid event with a plus-addressed email"),
+        (answers.UserCreatedNameOptional, "accepted an event without `name`"),
+        (answers.UserCreatedNameNullable, 'accepted an event with name null: `{"user_id": 42, '
+                                          '"email": "grace@example.com", "name": null}`'),
         (answers.UserCreatedNameEmptyAllowed, "empty name"),
+        (answers.UserCreatedNameMaxLength, "rejected a valid event with a long name"),
+        (answers.UserCreatedNameAsciiOnly, "rejected a valid event with an accented name"),
         (answers.UserCreatedForbidsExtra, "newer producer, with an extra `locale`"),
         (answers.UserCreatedRequiresLocale, "requires `locale`, which producers"),
-        (answers.user_created_dict, "pass your model class `UserCreated`"),
+        (answers.UserCreatedValidatorRaises, "RuntimeError: validator not finished"),
+        (answers.user_created_dict, "you passed a dict, which is not a Pydantic model"),
+        (answers.UserCreatedDataclass, "you passed the class `UserCreatedDataclass`, which is not a Pydantic"),
+        (answers.user_created_instance, "you passed an instance of UserCreated; pass the class itself, "
+                                        "`UserCreated`, without calling it"),
     ],
 )
 async def test_contract_mistakes_get_their_reason(answer, reason, kafka_sandbox):
@@ -51,8 +75,33 @@ async def test_contract_mistakes_get_their_reason(answer, reason, kafka_sandbox)
     assert reason in result.message, result.message
 
 
+def test_only_the_untouched_starter_counts_as_types_only():
+    assert lesson03.types_only(answers.UserCreatedStarter)
+    assert not lesson03.types_only(answers.UserCreatedFieldValidators)
+    assert not lesson03.types_only(answers.UserCreatedModelValidator)
+    assert not lesson03.types_only(answers.UserCreatedAfterValidator)
+    assert not lesson03.types_only(answers.UserCreatedForbidsExtra)
+
+
+async def test_a_validator_that_blocks_ends_in_a_verdict(kafka_sandbox):
+    exercise = lesson03.DefineUserCreated(kafka_sandbox)
+    exercise.time_limit = 2.0
+    result = await exercise.check(answers.UserCreatedSlowValidator)
+    assert result.verdict is Verdict.INCORRECT, result.message
+    assert "did not finish within 2 s" in result.message, result.message
+
+
 # -- Exercise 03.2 -----------------------------------------------------------------------
-@pytest.mark.parametrize("answer", [answers.UserCreatedWithPlan, answers.UserCreatedWithPlanSubclass])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        answers.UserCreatedWithPlan,
+        answers.UserCreatedWithPlanSubclass,
+        answers.UserCreatedWithPlanEnum,
+        answers.UserCreatedWithPlanStrEnum,
+        answers.UserCreatedWithPlanValidator,
+    ],
+)
 async def test_version_solutions_are_correct(answer, kafka_sandbox):
     result = await check(lesson03.VersionUserCreated, answer, kafka_sandbox)
     assert result.verdict is Verdict.CORRECT, result.message
@@ -67,20 +116,34 @@ async def test_version_starter_is_not_attempted(kafka_sandbox):
 @pytest.mark.parametrize(
     ("answer", "reason"),
     [
-        (answers.UserCreatedWithPlanPlanRequired, "a v1 `user.created` event without `plan` was rejected"),
+        (answers.UserCreatedWithPlanPlanRequired, "v1 producers are still running and don't know about `plan`"),
         (answers.UserCreatedWithPlanWrongDefault, "plan='pro'. Every v1 user"),
         (answers.UserCreatedWithPlanNoneDefault, "plan=None. Every v1 user"),
-        (answers.UserCreatedWithPlanAnyPlan, "plan 'platinum' was accepted"),
-        (answers.UserCreatedWithPlanIdRetyped, "must still accept every v1 event"),
+        (answers.UserCreatedWithPlanAnyPlan, 'accepted an event with plan "platinum"'),
+        (answers.UserCreatedWithPlanThirdPlan, 'accepted an event with plan "enterprise"'),
+        (answers.UserCreatedWithPlanAnyCase, 'accepted an event with plan "PRO"'),
+        (answers.UserCreatedWithPlanNullable, "accepted an event with plan null"),
+        (answers.UserCreatedWithPlanEnumByName, 'its JSON output says "plan": "FREE", not "plan": "free"'),
+        (answers.UserCreatedWithPlanIdRetyped, "user_id as a JSON number (42), not text"),
         (answers.UserCreatedWithPlanRenamed, "email_address: Field required"),
-        (answers.UserCreatedWithPlanIdLoosened, "user_id 'abc' was accepted"),
+        (answers.UserCreatedWithPlanIdLoosened, "accepted an event with user_id 'abc'"),
+        (answers.UserCreatedWithPlanNameLoosened, "accepted an event without `name`"),
+        (answers.UserCreatedWithPlanEmailDefault, "accepted an event without `email`"),
+        (answers.UserCreatedWithPlanForbidsExtra, "newer producer, with an extra `locale`"),
         (answers.UserCreatedWithPlanSubscription, "has no `plan` field"),
+        (answers.user_created_with_plan_instance, "you passed an instance of UserCreatedWithPlan; pass the "
+                                                  "class itself, `UserCreatedWithPlan`, without calling it"),
     ],
 )
 async def test_version_mistakes_get_their_reason(answer, reason, kafka_sandbox):
     result = await check(lesson03.VersionUserCreated, answer, kafka_sandbox)
     assert result.verdict is Verdict.INCORRECT, result.message
     assert reason in result.message, result.message
+
+
+async def test_loosened_v1_fields_are_named_as_a_v1_rule_that_changed(kafka_sandbox):
+    result = await check(lesson03.VersionUserCreated, answers.UserCreatedWithPlanNameLoosened, kafka_sandbox)
+    assert "judge v1 events as v1 did" in result.message, result.message
 
 
 # -- the real-broker half of a check ----------------------------------------------------------
@@ -90,8 +153,8 @@ async def test_real_broker_outcomes_match_in_memory(kafka_sandbox):
     in_memory = await exercise._in_memory(answers.UserCreated)
     real = await exercise._on_real_broker(answers.UserCreated)
     assert set(real) == set(lesson03.DefineUserCreated.cases)
-    for name in real:
-        assert real[name].accepted == in_memory[name].accepted, name
+    for name, case in lesson03.DefineUserCreated.cases.items():
+        assert real[name].accepted == in_memory[name].accepted == case.accept, name
     assert real["valid"].event == answers.UserCreated(**lesson03.VALID)
 
 

@@ -1,8 +1,23 @@
 """Answers to lesson 03's exercises as learners write them: the solution, the starter, and mistakes."""
 
+import enum
+import re
+import time
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, conint
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    StringConstraints,
+    conint,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 EMAIL = r"^[^@\s]+@[^@\s]+$"
 
@@ -26,15 +41,91 @@ class UserCreatedAnnotated(BaseModel):
 
 
 class UserCreatedConint(BaseModel):
-    """Also correct: conint and ge=1."""
+    """Also correct: conint and ge=1, an unanchored pattern, a generous upper bound on the name."""
 
     user_id: conint(ge=1)
-    email: str = Field(pattern="@")
+    email: str = Field(pattern=".+@.+")
+    name: str = Field(min_length=1, max_length=200)
+
+
+class UserCreatedFieldValidators(BaseModel):
+    """Also correct: the constraints as field validators."""
+
+    user_id: int
+    email: str
+    name: str
+
+    @field_validator("user_id")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("user ids start at 1")
+        return value
+
+    @field_validator("email")
+    @classmethod
+    def _has_at(cls, value: str) -> str:
+        local, at, domain = value.partition("@")
+        if not (local and at and domain):
+            raise ValueError("an address is something@something")
+        return value
+
+    @field_validator("name")
+    @classmethod
+    def _not_empty(cls, value: str) -> str:
+        if not value:
+            raise ValueError("name is empty")
+        return value
+
+
+class UserCreatedModelValidator(BaseModel):
+    """Also correct: one model validator."""
+
+    user_id: int
+    email: str
+    name: str
+
+    @model_validator(mode="after")
+    def _makes_sense(self):
+        if self.user_id < 1 or not self.name or not re.fullmatch(r"[^@\s]+@[^@\s]+", self.email):
+            raise ValueError("not a sensible user.created event")
+        return self
+
+
+def _address(value: str) -> str:
+    if "@" not in value.strip("@"):
+        raise ValueError("an address needs an @ between two parts")
+    return value
+
+
+class UserCreatedAfterValidator(BaseModel):
+    """Also correct: PositiveInt and an AfterValidator."""
+
+    user_id: PositiveInt
+    email: Annotated[str, AfterValidator(_address)]
+    name: Annotated[str, StringConstraints(min_length=1)]
+
+
+class UserCreatedExtraAllowed(BaseModel):
+    """Also correct: extra fields kept, whitespace stripped, a pattern that wants a dot in the domain."""
+
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+
+    user_id: int = Field(ge=1)
+    email: str = Field(pattern=r"^\S+@\S+\.\S+$")
     name: str = Field(min_length=1, max_length=200)
 
 
 class UserCreatedStarter(BaseModel):
     """The starter: types only."""
+
+    user_id: int
+    email: str
+    name: str
+
+
+class UserCreatedStarterDocumented(BaseModel):
+    """The starter with a docstring: still types only."""
 
     user_id: int
     email: str
@@ -104,7 +195,87 @@ class UserCreatedRequiresLocale(BaseModel):
     locale: str
 
 
+class UserCreatedEmailJustAt(BaseModel):
+    user_id: int = Field(gt=0)
+    email: str = Field(pattern="@")  # "@example.com" and "grace@" match
+    name: str = Field(min_length=1)
+
+
+class UserCreatedEmailNoDomain(BaseModel):
+    user_id: int = Field(gt=0)
+    email: str = Field(pattern=r"^[^@\s]+@")  # "grace@" matches
+    name: str = Field(min_length=1)
+
+
+class UserCreatedEmailTooStrict(BaseModel):
+    user_id: int = Field(gt=0)
+    email: str = Field(pattern=r"^[a-z]+@[a-z]+\.[a-z]+$")  # no "+", no subdomains
+    name: str = Field(min_length=1)
+
+
+class UserCreatedIdOptional(BaseModel):
+    user_id: Optional[int] = Field(None, gt=0)
+    email: str = Field(pattern=EMAIL)
+    name: str = Field(min_length=1)
+
+
+class UserCreatedIdUpperBound(BaseModel):
+    user_id: int = Field(gt=0, lt=100)
+    email: str = Field(pattern=EMAIL)
+    name: str = Field(min_length=1)
+
+
+class UserCreatedNameMaxLength(BaseModel):
+    user_id: int = Field(gt=0)
+    email: str = Field(pattern=EMAIL)
+    name: str = Field(min_length=1, max_length=12)
+
+
+class UserCreatedNameAsciiOnly(BaseModel):
+    user_id: int = Field(gt=0)
+    email: str = Field(pattern=EMAIL)
+    name: str = Field(pattern=r"^[A-Za-z .-]+$")
+
+
+class UserCreatedNameNullable(BaseModel):
+    user_id: int = Field(gt=0)
+    email: str = Field(pattern=EMAIL)
+    name: Optional[str] = Field(min_length=1)
+
+
+class UserCreatedValidatorRaises(BaseModel):
+    user_id: int
+    email: str
+    name: str
+
+    @model_validator(mode="after")
+    def _check(self):
+        raise RuntimeError("validator not finished")
+
+
+class UserCreatedSlowValidator(BaseModel):
+    """Blocks the event loop for 0.3 s per event: with a short time limit the check stops it."""
+
+    user_id: int = Field(gt=0)
+    email: str = Field(pattern=EMAIL)
+    name: str = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _slow(cls, data):
+        time.sleep(0.3)
+        return data
+
+
 user_created_dict = {"user_id": int, "email": str, "name": str}
+user_created_instance = UserCreated(user_id=1, email="ada@example.com", name="Ada")
+
+
+@dataclass
+class UserCreatedDataclass:
+    user_id: int
+    email: str
+    name: str
 
 
 # -- Exercise 03.2: the next version adds `plan` ---------------------------------------------
@@ -121,6 +292,50 @@ class UserCreatedWithPlanSubclass(UserCreated):
     """Also correct: extend the constrained v1 model from Exercise 03.1."""
 
     plan: Literal["free", "pro"] = Field(default="free", description="added in v2")
+
+
+class Plan(enum.Enum):
+    FREE = "free"
+    PRO = "pro"
+
+
+class UserCreatedWithPlanEnum(BaseModel):
+    """Also correct: a plain Enum; its JSON output is "free" or "pro"."""
+
+    user_id: int
+    email: str
+    name: str
+    plan: Plan = Plan.FREE
+
+
+class StrPlan(str, enum.Enum):
+    FREE = "free"
+    PRO = "pro"
+
+
+class UserCreatedWithPlanStrEnum(BaseModel):
+    """Also correct: a str Enum."""
+
+    user_id: int
+    email: str
+    name: str
+    plan: StrPlan = StrPlan.FREE
+
+
+class UserCreatedWithPlanValidator(BaseModel):
+    """Also correct: a str checked by a validator."""
+
+    user_id: int
+    email: str
+    name: str
+    plan: str = Field(default="free", description="free or pro")
+
+    @field_validator("plan")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in ("free", "pro"):
+            raise ValueError("plan is free or pro")
+        return value
 
 
 class UserCreatedWithPlanStarter(BaseModel):
@@ -185,3 +400,70 @@ class UserCreatedWithPlanSubscription(BaseModel):
     email: str
     name: str
     subscription: Literal["free", "pro"] = "free"
+
+
+class UserCreatedWithPlanNullable(BaseModel):
+    user_id: int
+    email: str
+    name: str
+    plan: Optional[Literal["free", "pro"]] = "free"
+
+
+class UserCreatedWithPlanThirdPlan(BaseModel):
+    user_id: int
+    email: str
+    name: str
+    plan: Literal["free", "pro", "enterprise"] = "free"
+
+
+class UserCreatedWithPlanAnyCase(BaseModel):
+    user_id: int
+    email: str
+    name: str
+    plan: str = "free"
+
+    @field_validator("plan")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value.lower() not in ("free", "pro"):
+            raise ValueError("unknown plan")
+        return value  # "PRO" stays "PRO"
+
+
+class UserCreatedWithPlanNameLoosened(BaseModel):
+    user_id: int
+    email: str
+    name: Optional[str] = None
+    plan: Literal["free", "pro"] = "free"
+
+
+class UserCreatedWithPlanEmailDefault(BaseModel):
+    user_id: int
+    email: str = ""
+    name: str
+    plan: Literal["free", "pro"] = "free"
+
+
+class UserCreatedWithPlanForbidsExtra(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: int
+    email: str
+    name: str
+    plan: Literal["free", "pro"] = "free"
+
+
+class UserCreatedWithPlanEnumByName(BaseModel):
+    """The plan is right in Python, but its JSON output is "FREE"/"PRO"."""
+
+    user_id: int
+    email: str
+    name: str
+    plan: Plan = Plan.FREE
+
+    @field_serializer("plan")
+    def _by_name(self, plan: Plan) -> str:
+        return plan.name
+
+
+user_created_with_plan_instance = UserCreatedWithPlan(user_id=1, email="ada@example.com", name="Ada")
