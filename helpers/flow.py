@@ -146,8 +146,11 @@ class FlowLog:
                 return False
             self._changed.clear()
             try:
-                await asyncio.wait_for(self._changed.wait(), remaining)
-            except asyncio.TimeoutError:
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow an outer cancellation
+                # (a check's time limit) when the event fires at the same moment.
+                async with asyncio.timeout(remaining):
+                    await self._changed.wait()
+            except TimeoutError:
                 return ready()
         return True
 
