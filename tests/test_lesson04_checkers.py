@@ -1,6 +1,7 @@
 """Lesson 04's checkers, on real Kafka: the solutions pass, the starters are 'not attempted',
 and each known mistake gets its own reason."""
 
+import asyncio
 import gc
 import warnings
 
@@ -12,12 +13,31 @@ from helpers.lessons import lesson04
 from .answers import lesson04 as answers
 
 
-async def check(exercise_class, answer, sandbox):
-    return await exercise_class(sandbox).check(answer)
+async def check(exercise_class, answer, sandbox, time_limit=None):
+    exercise = exercise_class(sandbox)
+    if time_limit is not None:
+        exercise.time_limit = time_limit
+    return await exercise.check(answer)
+
+
+@pytest.fixture
+def short_lifespan_limit(monkeypatch):
+    """A lifespan that hangs is given 1 s instead of 10, so these tests stay quick."""
+    monkeypatch.setattr(lesson04, "LIFESPAN_LIMIT", 1.0)
 
 
 # -- Exercise 04.1 -------------------------------------------------------------------
-@pytest.mark.parametrize("answer", [answers.lifespan_solution, answers.lifespan_try_around_start])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        answers.lifespan_solution,
+        answers.lifespan_try_around_start,
+        answers.lifespan_faststream_app,
+        answers.lifespan_bound_method,
+        answers.lifespan_exit_stack,
+        answers.lifespan_stop_first,
+    ],
+)
 async def test_lifespan_solutions_are_correct(answer, kafka_sandbox):
     result = await check(lesson04.SafeLifespan, answer, kafka_sandbox)
     assert result.verdict is Verdict.CORRECT, result.message
@@ -38,10 +58,14 @@ async def test_lifespan_starter_is_not_attempted(kafka_sandbox):
         (answers.lifespan_close, "`broker.close()`, which no longer exists"),
         (answers.lifespan_start_after_yield, "you start the broker after `yield`"),
         (answers.lifespan_stop_before_yield, "you stop the broker before `yield`"),
-        (answers.lifespan_not_awaited, "`broker.start()` without `await`"),
+        (answers.lifespan_not_awaited, "you called it without `await`"),
         (answers.lifespan_no_finally, "when the app failed while serving, the broker was never stopped"),
         (answers.lifespan_swallows, "your lifespan swallowed it"),
         (answers.lifespan_undecorated, "decorate it with `@asynccontextmanager`"),
+        (answers.lifespan_connect_only, "only connects"),
+        (answers.lifespan_global_broker, "started another broker"),
+        (answers.lifespan_returns_nothing, "returned None"),
+        (answers.lifespan_itself, "you passed a lifespan; pass `make_lifespan`"),
     ],
 )
 async def test_lifespan_mistakes_get_their_reason(answer, reason, kafka_sandbox):
@@ -51,16 +75,45 @@ async def test_lifespan_mistakes_get_their_reason(answer, reason, kafka_sandbox)
         gc.collect()
     assert result.verdict is Verdict.INCORRECT
     assert reason in result.message, result.message
+    assert answers.broker.running is False, "a broker the learner's code started must be stopped again"
 
 
-async def test_lifespan_check_restores_the_learners_broker(kafka_sandbox):
-    before = answers.broker
-    await check(lesson04.SafeLifespan, answers.lifespan_solution, kafka_sandbox)
-    assert answers.broker is before
+@pytest.mark.usefixtures("short_lifespan_limit")
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        (answers.lifespan_never_yields, "did not reach `yield` within 1 s"),
+        (answers.lifespan_shutdown_never_finishes, "shutdown (the code after `yield`) did not finish within 1 s"),
+    ],
+)
+async def test_a_lifespan_that_hangs_gets_a_verdict(answer, reason, kafka_sandbox):
+    result = await check(lesson04.SafeLifespan, answer, kafka_sandbox)
+    assert result.verdict is Verdict.INCORRECT
+    assert reason in result.message, result.message
+
+
+async def test_lifespan_passes_after_an_interrupted_check(kafka_sandbox):
+    hanging = asyncio.ensure_future(check(lesson04.SafeLifespan, answers.lifespan_never_yields, kafka_sandbox))
+    await asyncio.sleep(0.5)  # the check is waiting inside the learner's lifespan
+    hanging.cancel()  # as a kernel interrupt does
+    with pytest.raises(asyncio.CancelledError):
+        await hanging
+    result = await check(lesson04.SafeLifespan, answers.lifespan_solution, kafka_sandbox)
+    assert result.verdict is Verdict.CORRECT, result.message
 
 
 # -- Exercise 04.2 -------------------------------------------------------------------
-@pytest.mark.parametrize("answer", [answers.api_solution, answers.api_publisher_object])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        answers.api_solution,
+        answers.api_publisher_object,
+        answers.api_router,
+        answers.api_router_with_prefix,
+        answers.api_background_task,
+        answers.api_response_model,
+    ],
+)
 async def test_api_solutions_are_correct(answer, kafka_sandbox):
     result = await check(lesson04.BuildSignupApi, answer, kafka_sandbox)
     assert result.verdict is Verdict.CORRECT, result.message
@@ -82,9 +135,17 @@ async def test_api_starter_is_not_attempted(kafka_sandbox):
         (answers.api_publishes_before_validating, "a request without a password still published"),
         (answers.api_publishes_nothing, "published nothing"),
         (answers.api_forgets_await, "`broker.publish(...)` without `await`"),
-        (answers.api_skips_service, "never called `create_user(...)`"),
+        (answers.api_skips_service, "never called the notebook's `create_user(...)`"),
+        (answers.api_own_service, "never called the notebook's `create_user(...)`"),
         (answers.api_wrong_path, "no `POST /users` endpoint; it has POST /user"),
         (answers.api_returns_none, "returned None"),
+        (answers.api_returns_ok, "answered {'ok': True}; it should answer with the new user"),
+        (answers.api_answers_nothing, "answered None; it should answer with the new user"),
+        (answers.api_hardcoded_event, "the event's user_id is 7, but `create_user` returned the user with id 12"),
+        (answers.api_two_topics, "and also to `user.created`"),
+        (answers.api_creates_twice, "called `create_user(...)` 2 times"),
+        (answers.api_swallows_publish_errors, "when the publish failed"),
+        (answers.api_async_factory, "`build_api` is an `async def`"),
     ],
 )
 async def test_api_mistakes_get_their_reason(answer, reason, kafka_sandbox):
@@ -94,3 +155,12 @@ async def test_api_mistakes_get_their_reason(answer, reason, kafka_sandbox):
         gc.collect()
     assert result.verdict is Verdict.INCORRECT
     assert reason in result.message, result.message
+
+
+async def test_an_endpoint_that_never_answers_gets_a_verdict_and_the_service_back(kafka_sandbox):
+    result = await check(lesson04.BuildSignupApi, answers.api_never_answers, kafka_sandbox, time_limit=2)
+    assert result.verdict is Verdict.INCORRECT
+    assert "did not finish within 2 s" in result.message, result.message
+    assert answers.create_user.__name__ == "create_user"
+    result = await check(lesson04.BuildSignupApi, answers.api_solution, kafka_sandbox)
+    assert result.verdict is Verdict.CORRECT, result.message

@@ -20,11 +20,33 @@ async def check(exercise_class, sandbox, *answer):
 
 
 # -- 05.1 --------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("build", [answers.router_solution, answers.router_keyword_group])
+@pytest.mark.parametrize(
+    "build",
+    [answers.router_solution, answers.router_keyword_group, answers.router_bound_method, answers.router_with_logger],
+)
 async def test_analytics_solutions_are_correct(build, kafka_sandbox):
     result = await check(lesson05.AnalyticsConsumer, kafka_sandbox, build())
     assert result.verdict is Verdict.CORRECT, result.message
     assert answers.signups == [], "the checker must not call the learner's real analytics service"
+
+
+async def test_the_same_router_can_be_checked_again(kafka_sandbox):
+    router = answers.router_solution()
+    first = await check(lesson05.AnalyticsConsumer, kafka_sandbox, router)
+    assert [t for s in router.subscribers for t in s.topic_names] == ["user.created"], "the check changed the router"
+    second = await check(lesson05.AnalyticsConsumer, kafka_sandbox, router)
+    assert (first.verdict, second.verdict) == (Verdict.CORRECT, Verdict.CORRECT), second.message
+
+
+async def test_a_router_already_included_stays_included(kafka_sandbox):
+    from faststream.kafka import KafkaBroker
+
+    router, broker = answers.router_solution(), KafkaBroker()
+    broker.include_router(router, prefix="staging.")
+    result = await check(lesson05.AnalyticsConsumer, kafka_sandbox, router)
+    assert result.verdict is Verdict.INCORRECT  # the learner's prefix is on the topic: the check says so
+    assert router in broker.routers and router.parent is broker
+    assert [t for s in router.subscribers for t in s.topic_names] == ["staging.user.created"]
 
 
 @pytest.mark.parametrize("build", [answers.router_starter, answers.router_empty])
@@ -42,6 +64,9 @@ async def test_analytics_starter_is_not_attempted(build, kafka_sandbox):
         (answers.router_no_group, "no consumer group"),
         (answers.router_welcome_group, "joins the welcome handler's consumer group"),
         (answers.router_logic_in_handler, "records the signup itself"),
+        (answers.router_counts_twice, "records the signup itself"),
+        (answers.router_untyped, "breaks the `UserCreated` contract"),
+        (answers.router_hardcoded_id, "`track_signup` got 42 for the event {'user_id': 7"),
         (answers.router_not_awaited, "did not `await` it"),
         (answers.router_publisher_only, "a *publisher* and no subscriber"),
     ],
@@ -49,7 +74,31 @@ async def test_analytics_starter_is_not_attempted(build, kafka_sandbox):
 async def test_analytics_mistakes_get_their_reason(build, reason, kafka_sandbox):
     result = await check(lesson05.AnalyticsConsumer, kafka_sandbox, build())
     assert result.verdict is Verdict.INCORRECT, result.message
-    assert reason in result.message
+    assert reason in result.message, result.message
+    assert answers.signups == [], "the checker must leave the learner's data as it was"
+
+
+@pytest.fixture
+def staging(monkeypatch):
+    """The service's settings as a deployment with ``TOPIC_PREFIX=staging.`` reads them."""
+    from app.config import Settings
+
+    monkeypatch.setattr(lesson05, "_service_settings", lambda: Settings(topic_prefix="staging."))
+
+
+@pytest.mark.usefixtures("staging")
+@pytest.mark.parametrize(
+    ("build", "reason"),
+    [
+        (answers.router_literal_welcome_group,
+         "joins the welcome handler's consumer group (`welcome-service.welcome`) in production"),
+        (answers.router_unprefixed_group, "does not start with `TOPIC_PREFIX` (`staging.`)"),
+    ],
+)
+async def test_a_group_written_out_is_judged_as_production_sees_it(build, reason, kafka_sandbox):
+    result = await check(lesson05.AnalyticsConsumer, kafka_sandbox, build())
+    assert result.verdict is Verdict.INCORRECT, result.message
+    assert reason in result.message, result.message
 
 
 async def test_analytics_on_the_shared_broker_is_named(kafka_sandbox):
@@ -61,10 +110,16 @@ async def test_analytics_on_the_shared_broker_is_named(kafka_sandbox):
 
 
 # -- 05.2 --------------------------------------------------------------------------------------------
-async def test_setting_solution_is_correct(kafka_sandbox):
-    result = await check(
-        lesson05.OffsetResetSetting, kafka_sandbox, answers.settings_solution(), answers.consumer_options_solution
-    )
+@pytest.mark.parametrize(
+    ("build", "options"),
+    [
+        (answers.settings_solution, answers.consumer_options_solution),
+        (answers.settings_alias, answers.consumer_options_alias),
+        (answers.settings_validator, answers.consumer_options_solution),
+    ],
+)
+async def test_setting_solutions_are_correct(build, options, kafka_sandbox):
+    result = await check(lesson05.OffsetResetSetting, kafka_sandbox, build(), options)
     assert result.verdict is Verdict.CORRECT, result.message
 
 
@@ -79,7 +134,11 @@ async def test_setting_starter_is_not_attempted(kafka_sandbox):
 @pytest.mark.parametrize(
     ("build", "options", "reason"),
     [
-        (answers.settings_wrong_name, answers.consumer_options_solution, "no field `auto_offset_reset`"),
+        (answers.settings_wrong_name, answers.consumer_options_solution, "reads `AUTO_OFFSET_RESET` (you added `offset_reset`)"),
+        (answers.settings_accepts_none, answers.consumer_options_solution, "`AUTO_OFFSET_RESET=none` was accepted"),
+        (answers.settings_solution, answers.consumer_options_one_group, "give the same group"),
+        (answers.settings_solution, answers.consumer_options_swapped, "are swapped"),
+        (answers.settings_solution, answers.consumer_options_typo_value, "`isolation_level='read_commited'`"),
         (answers.settings_plain_str, answers.consumer_options_solution, "`AUTO_OFFSET_RESET=newest` was accepted"),
         (answers.settings_default_latest, answers.consumer_options_solution, "should default to 'earliest'"),
         (answers.settings_env_prefix, answers.consumer_options_solution, "the field reads another variable"),

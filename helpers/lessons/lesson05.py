@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import inspect
 import logging
 import os
@@ -23,6 +24,7 @@ import signal
 import socket
 import sys
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -237,6 +239,10 @@ def _service_broker() -> Any:
 
 
 # -- Exercise 05.1 ---------------------------------------------------------------------------------
+SECOND_EVENT = {"user_id": 7, "email": "alan@example.com", "name": "Alan Turing"}
+BROKEN_EVENT = {"user_id": 8, "email": "not an email address", "name": "Eve"}  # breaks UserCreated's email rule
+
+
 class AnalyticsConsumer(Exercise):
     id = "05.1"
     title = "An analytics consumer, as a module of its own"
@@ -271,10 +277,12 @@ async def on_signup(event: UserCreated) -> None:
             raise NotAttempted("fill in the body of your handler, then run this cell again.")
         if not inspect.iscoroutinefunction(handler):
             fail("define the handler with `async def`, so it can `await track_signup(...)`.")
-        await self._in_memory(router, handler)
-        await self._on_real_broker(router, subscriber, handler)
-        return ("your router's consumer received `user.created` in a consumer group of its own and called "
-                "`track_signup(42)` once, in memory and through the real Kafka broker. In the service it is "
+        with _borrowed(router):
+            await self._in_memory(router, handler)
+            await self._on_real_broker(router, subscriber, handler)
+        return ("your router's consumer received `user.created` in a consumer group of its own, called "
+                "`track_signup` once with each event's user id and rejected an event that breaks the "
+                "`UserCreated` contract, in memory and through the real Kafka broker. In the service it is "
                 "`app/events/analytics.py`, plus one entry in `app/events/__init__.py`'s `routers`.")
 
     # -- what was built ---------------------------------------------------------------------------
@@ -313,29 +321,53 @@ async def on_signup(event: UserCreated) -> None:
                      "`settings.topic_prefix` in front of every topic when it includes the router, so a prefix "
                      "of your own would be doubled.")
             fail(f"your subscriber listens on {named}, but signups are published on `user.created`.")
-        group = subscriber.group_id
+        self._judge_group(subscriber.group_id)
+        return subscriber
+
+    @staticmethod
+    def _judge_group(group: str | None) -> None:
         if not group:
             fail("your consumer has no consumer group: it would commit no offsets (a restart re-reads or skips "
                  "events) and every replica of the service would count each signup. Pass "
                  "`**consumer_options(\"analytics\")` to the subscriber.")
-        if group == _service_settings().group_id("welcome"):
-            fail(f"your consumer joins the welcome handler's consumer group (`{group}`). Kafka gives each "
+        settings = _service_settings()
+        prefix = settings.topic_prefix
+        welcome = settings.group_id("welcome")
+        unprefixed = group[len(prefix):] if group.startswith(prefix) else group
+        if unprefixed == welcome[len(prefix):]:
+            where = "" if group == welcome else " in production, where `TOPIC_PREFIX` is empty"
+            fail(f"your consumer joins the welcome handler's consumer group (`{group}`){where}. Kafka gives each "
                  "partition of `user.created` to one member of a group, so `on_user_created` and your handler "
-                 "would split the events between them, and each would miss some. Give analytics a group of its "
-                 "own: `consumer_options(\"analytics\")`.")
-        return subscriber
+                 "would split the events between them: some new users would get no welcome email, and "
+                 "analytics would miss the others. Give analytics a group of its own: "
+                 "`consumer_options(\"analytics\")`.")
+        if prefix and not group.startswith(prefix):
+            fail(f"your consumer's group `{group}` does not start with `TOPIC_PREFIX` (`{prefix}`): staging and "
+                 "production on one cluster would share it and split the signups between them. Name it with "
+                 "`settings.group_id(\"analytics\")`, as `consumer_options(\"analytics\")` does.")
 
     # -- behaviour ---------------------------------------------------------------------------------
     async def _in_memory(self, router: KafkaRouter, handler: Any) -> None:
         broker = KafkaBroker(logger=silent_logger())
         broker.include_router(router)
-        with patched(handler, "track_signup") as fakes:
+        with patched(handler, "track_signup") as fakes, _kept(handler, "signups") as recorded_itself:
+            fake = fakes["track_signup"]
             async with TestKafkaBroker(broker, connect_only=False) as test_broker:
-                try:
-                    await test_broker.publish(SAMPLE_EVENT, "user.created")
-                except Exception as exc:  # noqa: BLE001 - the learner's handler raised: that is the verdict
-                    fail(f"your handler raised {type(exc).__name__}: {exc} while handling {SAMPLE_EVENT}.")
-            self._judge_calls(fakes["track_signup"], handler)
+                for event in (SAMPLE_EVENT, SECOND_EVENT):
+                    before = len(fake.calls)
+                    try:
+                        await test_broker.publish(event, "user.created")
+                    except Exception as exc:  # noqa: BLE001 - the learner's handler raised: that is the verdict
+                        fail(f"your handler raised {type(exc).__name__}: {exc} while handling {event}.")
+                    self._judge_calls(fake.calls[before:], event, recorded_itself())
+                before = len(fake.awaited_calls)
+                with contextlib.suppress(Exception):  # a ValidationError is the contract at work
+                    await test_broker.publish(BROKEN_EVENT, "user.created")
+                if len(fake.awaited_calls) > before:
+                    fail(f"your handler accepted {BROKEN_EVENT}, whose email breaks the `UserCreated` contract, and "
+                         "counted it. Type the parameter as the service's `UserCreated` (`event: UserCreated`, "
+                         "from `app.models.events`): FastStream then validates every event before your handler "
+                         "runs, and documents the contract in AsyncAPI.")
 
     async def _on_real_broker(self, router: KafkaRouter, subscriber: Any, handler: Any) -> None:
         sandbox = self.sandbox
@@ -348,7 +380,7 @@ async def on_signup(event: UserCreated) -> None:
         subscriber._connection_args.update(FAST_GROUP_JOIN, auto_offset_reset="earliest")
         topic = f"{prefix}user.created"
         try:
-            with patched(handler, "track_signup") as fakes:
+            with patched(handler, "track_signup") as fakes, _kept(handler, "signups") as recorded_itself:
                 await broker.start()
                 try:
                     await broker.publish(SAMPLE_EVENT, topic)
@@ -361,25 +393,29 @@ async def on_signup(event: UserCreated) -> None:
                 if deliveries[0].error is not None:
                     error = deliveries[0].error
                     fail(f"on the real broker your handler raised {type(error).__name__}: {error}.")
-                self._judge_calls(fakes["track_signup"], handler)
+                self._judge_calls(fakes["track_signup"].calls, SAMPLE_EVENT, recorded_itself())
         finally:
             subscriber.group_id, subscriber._connection_args = saved[0], saved[1]
 
     @staticmethod
-    def _judge_calls(fake: Any, handler: Any) -> None:
-        if fake.calls and not fake.awaited_calls:
+    def _judge_calls(calls: list[Any], event: dict, recorded_itself: bool) -> None:
+        """Judge the calls of `track_signup` that one event caused."""
+        if recorded_itself:
+            fail("your handler records the signup itself (it changed `signups`). That is the analytics service's "
+                 "job: the handler only translates the event into `await track_signup(event.user_id)`; doing both "
+                 "counts each signup twice.")
+        awaited = [c for c in calls if c.awaited]
+        if calls and not awaited:
             fail("you called `track_signup(...)` but did not `await` it, so it never ran.")
-        if not fake.awaited_calls:
-            if "signups" in handler.__code__.co_names:
-                fail("your handler records the signup itself (it touches `signups`). That is the analytics "
-                     "service's job: the handler only translates the event into `await track_signup(event.user_id)`.")
+        if not awaited:
             fail("your handler ran but did not call `track_signup(...)`.")
-        if len(fake.awaited_calls) > 1:
-            fail(f"one event called `track_signup` {len(fake.awaited_calls)} times; once per signup.")
-        call = fake.awaited_calls[0]
+        if len(awaited) > 1:
+            fail(f"one event called `track_signup` {len(awaited)} times; once per signup.")
+        call = awaited[0]
         user_id = call.args[0] if call.args else call.kwargs.get("user_id")
-        if user_id != SAMPLE_EVENT["user_id"] or isinstance(user_id, bool):
-            fail(f"`track_signup` got {user_id!r}; for {SAMPLE_EVENT} it should get the user id, 42.")
+        if user_id != event["user_id"] or isinstance(user_id, bool):
+            fail(f"`track_signup` got {user_id!r} for the event {event}; it should get that event's user id, "
+                 f"{event['user_id']}: `track_signup(event.user_id)`.")
 
 
 def _router_subscribers(broker: Any) -> set[Any]:
@@ -389,6 +425,43 @@ def _router_subscribers(broker: Any) -> set[Any]:
 def _handler_of(subscriber: Any) -> Any:
     call = subscriber.calls[0].handler
     return getattr(call, "_original_call", call)
+
+
+@contextlib.contextmanager
+def _borrowed(router: KafkaRouter):
+    """Include ``router`` into the check's brokers for a while, then give it back as it was.
+
+    Including a router re-parents it and adds the broker's prefix to its subscribers' topics; without
+    this, a second check of the same router would see the first check's prefix on its topic.
+    """
+    parent, configs = router.parent, router.config.configs
+    place = parent.routers.index(router) if parent is not None and router in parent.routers else None
+    try:
+        yield
+    finally:
+        if router.parent is not parent:
+            router.parent = parent  # leaves the check's broker (and drops its configuration)
+        router.config.configs = configs
+        if place is not None and router not in parent.routers:
+            parent.routers.insert(place, router)
+
+
+@contextlib.contextmanager
+def _kept(handler: Any, name: str):
+    """Watch the list ``name`` in the handler's globals; yield a function telling whether it changed.
+
+    The list is put back as it was afterwards, so the check leaves the learner's data alone.
+    """
+    namespace = getattr(handler, "__globals__", {})
+    watched = namespace.get(name)
+    if not isinstance(watched, list):
+        yield lambda: False
+        return
+    before = list(watched)
+    try:
+        yield lambda: watched != before
+    finally:
+        watched[:] = before
 
 
 # -- Exercise 05.2 ---------------------------------------------------------------------------------
@@ -419,10 +492,36 @@ def consumer_options(name: str, settings: ServiceSettings) -> dict:
 '''
 
     async def evaluate(self, settings_class: Any, options: Any) -> str:
-        from pydantic import BaseModel, ValidationError
+        self._judge_kinds(settings_class, options)
+        setting = self._setting(settings_class)
+        default = self._read(settings_class, None)
+        if setting.value(default) != "earliest":
+            fail(f"without `AUTO_OFFSET_RESET`, your setting is {setting.value(default)!r}; it should default "
+                 "to 'earliest', so a new consumer group does not skip events published before it joined.")
+        latest = self._read(settings_class, "latest")
+        if setting.value(latest) != "latest":
+            fail(f"with `AUTO_OFFSET_RESET=latest` in the environment, your setting is still "
+                 f"{setting.value(latest)!r}: the field reads another variable. Keep the service's "
+                 "configuration (no `env_prefix` of your own), so `auto_offset_reset` reads "
+                 "`AUTO_OFFSET_RESET` like `kafka_url` reads `KAFKA_URL`.")
+        for typo, why in INVALID_RESETS.items():
+            self._judge_rejected(settings_class, setting, typo, why)
+
+        for settings in (default, latest):
+            self._judge_options(options, settings, setting)
+        await self._in_memory(options, default)
+        await self._on_real_broker(settings_class, options)
+        return ("`AUTO_OFFSET_RESET` is read from the environment, defaults to 'earliest' and rejects anything "
+                "but 'earliest' and 'latest'; `consumer_options` keeps each consumer's group and the session "
+                "settings; on the real broker a new group with 'earliest' read an event published before it "
+                "joined, and with 'latest' it skipped it.")
+
+    # -- the settings class ----------------------------------------------------------------------
+    @staticmethod
+    def _judge_kinds(settings_class: Any, options: Any) -> None:
+        from pydantic import BaseModel
         from pydantic_settings import BaseSettings
 
-        base = type(_service_settings())
         if not (isinstance(settings_class, type) and issubclass(settings_class, BaseModel)):
             fail(f"pass your settings class (not an instance, not {type(settings_class).__name__}) and your "
                  "function: `await ex2.check(ServiceSettings, consumer_options)`.")
@@ -431,46 +530,48 @@ def consumer_options(name: str, settings: ServiceSettings) -> dict:
         if not issubclass(settings_class, BaseSettings):
             fail(f"`{settings_class.__name__}` is a plain pydantic `BaseModel`: it never reads the environment. "
                  "Subclass the service's `Settings` (a pydantic-settings `BaseSettings`).")
-        new_fields = set(settings_class.model_fields) - set(base.model_fields)
+
+    def _setting(self, settings_class: Any) -> _Setting:
+        """The field that holds the new setting: ``auto_offset_reset``, or another one that reads the variable."""
+        new_fields = sorted(set(settings_class.model_fields) - set(type(_service_settings()).model_fields))
         if not new_fields:
             raise NotAttempted(f"add the new setting to `{settings_class.__name__}`, then run this cell again.")
-        if "auto_offset_reset" not in settings_class.model_fields:
-            fail(f"`{settings_class.__name__}` has no field `auto_offset_reset` (you added "
-                 f"{', '.join(f'`{f}`' for f in sorted(new_fields))}). A field reads the environment variable of "
-                 "its own name: `AUTO_OFFSET_RESET` is read by a field called `auto_offset_reset`.")
-
-        default = self._read(settings_class, None)
-        if default.auto_offset_reset != "earliest":
-            fail(f"without `AUTO_OFFSET_RESET`, your setting is {default.auto_offset_reset!r}; it should default "
-                 "to 'earliest', so a new consumer group does not skip events published before it joined.")
-        latest = self._read(settings_class, "latest")
-        if latest.auto_offset_reset != "latest":
-            fail(f"with `AUTO_OFFSET_RESET=latest` in the environment, your setting is still "
-                 f"{latest.auto_offset_reset!r}: the field reads another variable. Keep the service's "
-                 "configuration (no `env_prefix` or alias of your own), so `auto_offset_reset` reads "
-                 "`AUTO_OFFSET_RESET` like `kafka_url` reads `KAFKA_URL`.")
-        try:
-            typo = self._read(settings_class, "newest")
-        except ValidationError:
-            pass
-        else:
-            fail(f"`AUTO_OFFSET_RESET=newest` was accepted (the setting became {typo.auto_offset_reset!r}); Kafka "
-                 "knows only 'earliest' and 'latest', and a typo in a deployment should stop the service at "
-                 "startup. Type the field `Literal[\"earliest\", \"latest\"]`.")
-
-        for settings in (default, latest):
-            self._judge_options(options, settings)
-        await self._in_memory(options, default)
-        await self._on_real_broker(settings_class, options)
-        return ("`AUTO_OFFSET_RESET` is read from the environment, defaults to 'earliest' and rejects a typo; on "
-                "the real broker a new group with 'earliest' read an event published before it joined, and with "
-                "'latest' it skipped it.")
+        if "auto_offset_reset" in new_fields:
+            return _Setting("auto_offset_reset")
+        unset, latest = self._read(settings_class, None), self._read(settings_class, "latest")
+        reading = [f for f in new_fields if _plain(getattr(unset, f)) != _plain(getattr(latest, f))]
+        if len(reading) == 1:
+            return _Setting(reading[0])
+        fail(f"no field of `{settings_class.__name__}` reads `AUTO_OFFSET_RESET` (you added "
+             f"{', '.join(f'`{f}`' for f in new_fields)}). A field reads the environment variable of its own "
+             "name: `AUTO_OFFSET_RESET` is read by a field called `auto_offset_reset`.")
 
     @staticmethod
     def _read(settings_class: Any, value: str | None) -> Any:
-        with _environment(AUTO_OFFSET_RESET=value):
-            return settings_class()
+        from pydantic import ValidationError
 
+        with _environment(AUTO_OFFSET_RESET=value):
+            try:
+                return settings_class()
+            except ValidationError as exc:
+                shown = f"AUTO_OFFSET_RESET={value}" if value else "no AUTO_OFFSET_RESET"
+                fail(f"with {shown} in the environment, `{settings_class.__name__}()` fails: {exc}. Give the "
+                     "setting the default 'earliest', and accept 'earliest' and 'latest'.")
+
+    @staticmethod
+    def _judge_rejected(settings_class: Any, setting: _Setting, typo: str, why: str) -> None:
+        from pydantic import ValidationError
+
+        with _environment(AUTO_OFFSET_RESET=typo):
+            try:
+                accepted = settings_class()
+            except ValidationError:
+                return
+        fail(f"`AUTO_OFFSET_RESET={typo}` was accepted (the setting became {setting.value(accepted)!r}). {why} "
+             "Accept only 'earliest' and 'latest' (type the field `Literal[\"earliest\", \"latest\"]`), so a "
+             "wrong value in a deployment stops the service at startup.")
+
+    # -- the options -----------------------------------------------------------------------------
     def _options(self, options: Any, name: str, settings: Any) -> dict:
         try:
             result = options(name, settings)
@@ -480,16 +581,41 @@ def consumer_options(name: str, settings: ServiceSettings) -> dict:
             fail(f"`consumer_options` returned {type(result).__name__}; return the dict of subscriber options.")
         return result
 
-    def _judge_options(self, options: Any, settings: Any) -> None:
+    def _judge_options(self, options: Any, settings: Any, setting: _Setting) -> None:
         result = self._options(options, "analytics", settings)
-        if not result.get("group_id"):
+        self._judge_group(options, settings, result)
+        value = setting.value(settings)
+        if result.get("auto_offset_reset") != value:
+            fail(f"with `AUTO_OFFSET_RESET={value}`, `consumer_options` still says "
+                 f"`auto_offset_reset={result.get('auto_offset_reset')!r}`: read it from the settings "
+                 f"(`settings.{setting.name}`).")
+        session, heartbeat = settings.kafka_session_timeout_ms, settings.kafka_heartbeat_interval_ms
+        got = result.get("session_timeout_ms"), result.get("heartbeat_interval_ms")
+        if got == (heartbeat, session):
+            fail(f"`session_timeout_ms` and `heartbeat_interval_ms` are swapped: the consumer would send a heartbeat "
+                 f"every {session} ms while Kafka declares it dead after {heartbeat} ms of silence, so its group "
+                 "would rebalance over and over. Keep `\"session_timeout_ms\": settings.kafka_session_timeout_ms` "
+                 "and `\"heartbeat_interval_ms\": settings.kafka_heartbeat_interval_ms`.")
+        if got != (session, heartbeat):
+            fail(f"`consumer_options` gives `session_timeout_ms={got[0]!r}, heartbeat_interval_ms={got[1]!r}`; the "
+                 f"settings say {session} and {heartbeat}. Keep both read from the settings, as in the starter.")
+
+    def _judge_group(self, options: Any, settings: Any, result: dict) -> None:
+        group = result.get("group_id")
+        if not group:
             fail("`consumer_options` returns no `group_id`: a consumer without a group commits no offsets, and "
                  "`auto_offset_reset` then applies on every start. Keep `\"group_id\": settings.group_id(name)`.")
-        if result.get("auto_offset_reset") != settings.auto_offset_reset:
-            fail(f"with `AUTO_OFFSET_RESET={settings.auto_offset_reset}`, `consumer_options` still says "
-                 f"`auto_offset_reset={result.get('auto_offset_reset')!r}`: read it from the settings "
-                 "(`settings.auto_offset_reset`).")
+        other = self._options(options, "welcome", settings).get("group_id")
+        if other == group:
+            fail(f"`consumer_options(\"analytics\", ...)` and `consumer_options(\"welcome\", ...)` give the same "
+                 f"group, `{group}`: every consumer of the service would join one group, and Kafka would split "
+                 "each topic's partitions among them instead of giving each consumer every event. Keep "
+                 "`\"group_id\": settings.group_id(name)`.")
+        if group != settings.group_id("analytics"):
+            fail(f"`consumer_options(\"analytics\", ...)` gives the group `{group}`; keep "
+                 f"`\"group_id\": settings.group_id(name)`, which gives `{settings.group_id('analytics')}`.")
 
+    # -- behaviour -------------------------------------------------------------------------------
     async def _in_memory(self, options: Any, settings: Any) -> None:
         broker = KafkaBroker(logger=silent_logger())
         seen: list[Any] = []
@@ -536,10 +662,17 @@ def consumer_options(name: str, settings: ServiceSettings) -> dict:
             if event["user_id"] == 2:
                 second.set()
 
-        subscriber = broker.subscriber(topic, **self._options(options, "analytics", settings))
+        chosen = self._options(options, "analytics", settings)
+        subscriber = broker.subscriber(topic, **chosen)
         subscriber(on_event)
-        await broker.start()
         try:
+            try:
+                await broker.start()
+            except Exception as exc:  # noqa: BLE001 - the Kafka client refused an option: that is the verdict
+                extra = ", ".join(f"`{k}={v!r}`" for k, v in chosen.items() if k not in EXPECTED_OPTIONS)
+                also = f" Your options also set {extra}: is one of them misspelt?" if extra else ""
+                fail(f"the real Kafka consumer refused your options when it started: {type(exc).__name__}: "
+                     f"{exc}.{also}")
             consumer = subscriber.consumer
             for partition in consumer.assignment():
                 await consumer.position(partition)  # the start position is settled: 'latest' means from here
@@ -552,6 +685,29 @@ def consumer_options(name: str, settings: ServiceSettings) -> dict:
         finally:
             await broker.stop()
         return [event["user_id"] for event in seen]
+
+
+EXPECTED_OPTIONS = ("group_id", "auto_offset_reset", "session_timeout_ms", "heartbeat_interval_ms")
+INVALID_RESETS = {  # values a deployment might set by mistake, and why each must stop the service
+    "newest": "Kafka knows no 'newest'.",
+    "none": "Kafka clients know 'none', but with it a new consumer group, having no committed offset, fails "
+            "instead of starting somewhere: the service's consumers would never start.",
+    "beginning": "Kafka knows no 'beginning' (it says 'earliest').",
+}
+
+
+@dataclass
+class _Setting:
+    """The learner's field for AUTO_OFFSET_RESET, read as the plain string Kafka expects."""
+
+    name: str
+
+    def value(self, settings: Any) -> Any:
+        return _plain(getattr(settings, self.name))
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value
 
 
 def _recorder(seen: list) -> Callable:

@@ -1,8 +1,8 @@
 """Settings: everything that changes between environments, read from environment variables.
 
 A field's name is its variable's name, case-insensitive: ``kafka_url`` reads ``KAFKA_URL``. A value
-that does not validate stops the service at startup, with the variable's name in the error,
-instead of failing on the first message.
+that does not validate stops the service at startup, with the field's name (``topic_prefix`` for
+``TOPIC_PREFIX``) in the error, instead of failing on the first message.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ class Settings(BaseSettings):
     topic_prefix: str = ""
 
     # How long Kafka waits before it declares a silent consumer dead and rebalances its group
-    # (the client's defaults). A new consumer group also takes about half of it to form.
+    # (the client's defaults). On the course broker a new consumer group also takes about half the
+    # session timeout to form; on Apache Kafka the first join waits group.initial.rebalance.delay.ms
+    # (3 s by default), and sessions below group.min.session.timeout.ms (6 s by default) are refused.
     kafka_session_timeout_ms: int = Field(default=10_000, gt=0)
     kafka_heartbeat_interval_ms: int = Field(default=3_000, gt=0)
 

@@ -58,7 +58,7 @@ async def test_uvicorn_serves_the_api_with_the_consumers_running(service_process
     async with service_process("uvicorn", "app.main:api", "--port", str(port), env=env) as service:
         await service.wait_for("Application startup complete.")
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-            assert (await client.get("/health")).json() == {"status": "ok"}
+            assert (await client.get("/health")).json() == {"kafka": "up"}
             created = await client.post("/users", json={"email": "ada@example.com", "name": "Ada"})
             assert created.status_code == 201
             profile = await _until(client, "/users/1", lambda body: body["notices"])

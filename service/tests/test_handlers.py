@@ -9,6 +9,7 @@ from app.config import settings
 from app.events.notifications import on_notification
 from app.events.user import on_user_created
 from app.main import app
+from app.models.events import NotificationEvent
 from app.publishers.notifications import notifications
 from app.publishers.user import user_created
 from app.services import email, inbox, user_settings
@@ -20,10 +21,8 @@ async def test_user_created_welcomes_the_user():
     async with TestKafkaBroker(app.broker, connect_only=True) as broker, TestApp(app):
         await broker.publish(ADA, f"{settings.topic_prefix}user.created")
 
-        on_user_created.mock.assert_called_once_with(ADA)
-        notifications.mock.assert_called_once_with(
-            {"user_id": 1, "message": "Welcome aboard, Ada!", "type": "info"}
-        )
+        await on_user_created.assert_called_once_with(ADA)
+        await notifications.assert_called_once_with(NotificationEvent(user_id=1, message="Welcome aboard, Ada!"))
     assert [m.to for m in email.outbox] == ["ada@example.com"]
     assert await user_settings.get_settings(1) == {"theme": "light", "newsletter": True}
 

@@ -4,7 +4,9 @@ import pytest
 from pydantic import ValidationError
 
 from app.config import Settings
+from app.models.events import NotificationEvent
 from app.services import email, inbox, user_settings, users
+from app.services.notifications import welcome_notification
 
 
 async def test_register_gives_each_user_a_new_id():
@@ -26,6 +28,10 @@ async def test_default_settings_are_created_once():
     again = await user_settings.create_default_settings(7)  # ...and the event is seen again
     assert again["theme"] == "dark"
     assert await user_settings.get_settings(8) is None
+
+
+def test_the_welcome_notification_greets_the_user_by_name():
+    assert welcome_notification(7, "Ada") == NotificationEvent(user_id=7, message="Welcome aboard, Ada!", type="info")
 
 
 async def test_inbox_keeps_notices_per_user():

@@ -1,12 +1,14 @@
 """Answers to lesson 04's exercises as learners write them: the solution, the starter, and mistakes.
 
-The models, the service and the broker below are the lesson's; checkers run the lifespans on brokers of
+The models, the service and the broker below are the lesson's; checkers give the factories brokers of
 their own and swap in a recording stand-in for ``create_user`` while they run.
 """
 
-from contextlib import asynccontextmanager
+import asyncio
+from contextlib import AsyncExitStack, asynccontextmanager
 
-from fastapi import FastAPI, Request, status
+from fastapi import APIRouter, BackgroundTasks, FastAPI, Request, status
+from faststream import FastStream
 from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, Field
 
@@ -38,101 +40,266 @@ async def create_user(data: UserCreate) -> User:
 
 
 # -- Exercise 04.1 -------------------------------------------------------------------
-@asynccontextmanager
-async def lifespan_solution(app: FastAPI):
-    await broker.start()
-    try:
-        yield
-    finally:
-        await broker.stop()
+def lifespan_solution(broker: KafkaBroker):
+    @asynccontextmanager
+    async def safe_lifespan(app: FastAPI):
+        await broker.start()
+        try:
+            yield
+        finally:
+            await broker.stop()
+
+    return safe_lifespan
 
 
-@asynccontextmanager
-async def lifespan_try_around_start(app: FastAPI):
+def lifespan_try_around_start(broker: KafkaBroker):
     """Also correct: the whole body in try/finally."""
-    try:
+
+    @asynccontextmanager
+    async def safe_lifespan(app: FastAPI):
+        try:
+            await broker.start()
+            yield
+        finally:
+            await broker.stop()
+
+    return safe_lifespan
+
+
+def lifespan_faststream_app(broker: KafkaBroker):
+    """Also correct: the FastStream app runs its hooks and starts and stops the broker (lesson 05)."""
+    app = FastStream(broker)
+
+    @asynccontextmanager
+    async def safe_lifespan(_: FastAPI):
+        async with app:
+            yield
+
+    return safe_lifespan
+
+
+class SignupService:
+    def __init__(self, broker: KafkaBroker) -> None:
+        self.broker = broker
+
+    @asynccontextmanager
+    async def lifespan(self, app: FastAPI):
+        await self.broker.start()
+        try:
+            yield
+        finally:
+            await self.broker.stop()
+
+
+def lifespan_bound_method(broker: KafkaBroker):
+    """Also correct: a method of a class that holds the broker."""
+    return SignupService(broker).lifespan
+
+
+def lifespan_exit_stack(broker: KafkaBroker):
+    """Also correct: the stop registered on an exit stack."""
+
+    @asynccontextmanager
+    async def safe_lifespan(app: FastAPI):
+        async with AsyncExitStack() as stack:
+            await broker.start()
+            stack.push_async_callback(broker.stop)
+            yield
+
+    return safe_lifespan
+
+
+def lifespan_stop_first(broker: KafkaBroker):
+    """Also correct: a harmless stop before the start ("make sure it is clean")."""
+
+    @asynccontextmanager
+    async def safe_lifespan(app: FastAPI):
+        await broker.stop()
+        await broker.start()
+        try:
+            yield
+        finally:
+            await broker.stop()
+
+    return safe_lifespan
+
+
+def lifespan_starter(broker: KafkaBroker):
+    @asynccontextmanager
+    async def safe_lifespan(app: FastAPI):
+        yield  # start `broker` before this line; stop it after, even when the app fails
+
+    return safe_lifespan
+
+
+def lifespan_never_starts(broker: KafkaBroker):
+    @asynccontextmanager
+    async def safe_lifespan(app: FastAPI):
+        try:
+            yield
+        finally:
+            await broker.stop()
+
+    return safe_lifespan
+
+
+def lifespan_never_stops(broker: KafkaBroker):
+    @asynccontextmanager
+    async def safe_lifespan(app: FastAPI):
         await broker.start()
         yield
-    finally:
-        await broker.stop()
+
+    return safe_lifespan
 
 
-@asynccontextmanager
-async def lifespan_starter(app: FastAPI):
-    yield  # start `broker` before this line; stop it after, even when the app fails
-
-
-@asynccontextmanager
-async def lifespan_never_starts(app: FastAPI):
-    try:
-        yield
-    finally:
-        await broker.stop()
-
-
-@asynccontextmanager
-async def lifespan_never_stops(app: FastAPI):
-    await broker.start()
-    yield
-
-
-@asynccontextmanager
-async def lifespan_close(app: FastAPI):
+def lifespan_close(broker: KafkaBroker):
     """The original brief's version, with try/finally added."""
-    await broker.start()
-    try:
+
+    @asynccontextmanager
+    async def safe_lifespan(app: FastAPI):
+        await broker.start()
+        try:
+            yield
+        finally:
+            await broker.close()
+
+    return safe_lifespan
+
+
+def lifespan_start_after_yield(broker: KafkaBroker):
+    @asynccontextmanager
+    async def safe_lifespan(app: FastAPI):
         yield
-    finally:
-        await broker.close()
-
-
-@asynccontextmanager
-async def lifespan_start_after_yield(app: FastAPI):
-    yield
-    await broker.start()
-    await broker.stop()
-
-
-@asynccontextmanager
-async def lifespan_stop_before_yield(app: FastAPI):
-    await broker.start()
-    await broker.stop()
-    yield
-
-
-@asynccontextmanager
-async def lifespan_not_awaited(app: FastAPI):
-    broker.start()
-    try:
-        yield
-    finally:
+        await broker.start()
         await broker.stop()
 
+    return safe_lifespan
 
-@asynccontextmanager
-async def lifespan_no_finally(app: FastAPI):
+
+def lifespan_stop_before_yield(broker: KafkaBroker):
+    @asynccontextmanager
+    async def safe_lifespan(app: FastAPI):
+        await broker.start()
+        await broker.stop()
+        yield
+
+    return safe_lifespan
+
+
+def lifespan_not_awaited(broker: KafkaBroker):
+    @asynccontextmanager
+    async def safe_lifespan(app: FastAPI):
+        broker.start()
+        try:
+            yield
+        finally:
+            await broker.stop()
+
+    return safe_lifespan
+
+
+def lifespan_no_finally(broker: KafkaBroker):
     """The lesson's first lifespan: right until the app fails while serving."""
-    await broker.start()
-    yield
-    await broker.stop()
+
+    @asynccontextmanager
+    async def safe_lifespan(app: FastAPI):
+        await broker.start()
+        yield
+        await broker.stop()
+
+    return safe_lifespan
+
+
+def lifespan_swallows(broker: KafkaBroker):
+    @asynccontextmanager
+    async def safe_lifespan(app: FastAPI):
+        await broker.start()
+        try:
+            yield
+        except Exception:
+            pass
+        await broker.stop()
+
+    return safe_lifespan
+
+
+def lifespan_undecorated(broker: KafkaBroker):
+    async def safe_lifespan(app: FastAPI):
+        await broker.start()
+        try:
+            yield
+        finally:
+            await broker.stop()
+
+    return safe_lifespan
+
+
+def lifespan_connect_only(broker: KafkaBroker):
+    """`async with broker:` connects, but starts no subscriber."""
+
+    @asynccontextmanager
+    async def safe_lifespan(app: FastAPI):
+        async with broker:
+            yield
+
+    return safe_lifespan
+
+
+def lifespan_global_broker(_: KafkaBroker):
+    """Ignores its argument and starts the notebook's broker instead."""
+
+    @asynccontextmanager
+    async def safe_lifespan(app: FastAPI):
+        await broker.start()
+        try:
+            yield
+        finally:
+            await broker.stop()
+
+    return safe_lifespan
+
+
+def lifespan_returns_nothing(broker: KafkaBroker):
+    @asynccontextmanager
+    async def safe_lifespan(app: FastAPI):
+        await broker.start()
+        try:
+            yield
+        finally:
+            await broker.stop()
 
 
 @asynccontextmanager
-async def lifespan_swallows(app: FastAPI):
-    await broker.start()
-    try:
-        yield
-    except Exception:
-        pass
-    await broker.stop()
-
-
-async def lifespan_undecorated(app: FastAPI):
+async def lifespan_itself(app: FastAPI):
+    """The lifespan passed instead of the factory."""
     await broker.start()
     try:
         yield
     finally:
         await broker.stop()
+
+
+def lifespan_never_yields(broker: KafkaBroker):
+    @asynccontextmanager
+    async def safe_lifespan(app: FastAPI):
+        await broker.start()
+        await asyncio.Event().wait()
+        yield
+
+    return safe_lifespan
+
+
+def lifespan_shutdown_never_finishes(broker: KafkaBroker):
+    @asynccontextmanager
+    async def safe_lifespan(app: FastAPI):
+        await broker.start()
+        try:
+            yield
+        finally:
+            await broker.stop()
+            await asyncio.Event().wait()
+
+    return safe_lifespan
 
 
 # -- Exercise 04.2 -------------------------------------------------------------------
@@ -268,3 +435,181 @@ def api_returns_none(broker: KafkaBroker, topic: str) -> None:
         user = await create_user(data)
         await broker.publish(UserCreated(user_id=user.id, email=user.email, name=user.name), topic)
         return user
+
+
+def api_returns_ok(broker: KafkaBroker, topic: str) -> FastAPI:
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> dict:
+        user = await create_user(data)
+        await broker.publish(UserCreated(user_id=user.id, email=user.email, name=user.name), topic)
+        return {"ok": True}
+
+    return api
+
+
+def api_answers_nothing(broker: KafkaBroker, topic: str) -> FastAPI:
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> None:
+        user = await create_user(data)
+        await broker.publish(UserCreated(user_id=user.id, email=user.email, name=user.name), topic)
+
+    return api
+
+
+def api_hardcoded_event(broker: KafkaBroker, topic: str) -> FastAPI:
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> User:
+        user = await create_user(data)
+        await broker.publish({"user_id": 7, "email": "grace@example.com", "name": "Grace Hopper"}, topic)
+        return user
+
+    return api
+
+
+def api_two_topics(broker: KafkaBroker, topic: str) -> FastAPI:
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> User:
+        user = await create_user(data)
+        event = UserCreated(user_id=user.id, email=user.email, name=user.name)
+        await broker.publish(event, topic)
+        await broker.publish(event, "user.created")
+        return user
+
+    return api
+
+
+def api_creates_twice(broker: KafkaBroker, topic: str) -> FastAPI:
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> User:
+        await create_user(data)
+        user = await create_user(data)
+        await broker.publish(UserCreated(user_id=user.id, email=user.email, name=user.name), topic)
+        return user
+
+    return api
+
+
+def api_swallows_publish_errors(broker: KafkaBroker, topic: str) -> FastAPI:
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> User:
+        user = await create_user(data)
+        try:
+            await broker.publish(UserCreated(user_id=user.id, email=user.email, name=user.name), topic)
+        except Exception:
+            pass
+        return user
+
+    return api
+
+
+class UserService:
+    """A service of the learner's own, instead of the notebook's `create_user`."""
+
+    def __init__(self) -> None:
+        self.users: dict[int, User] = {}
+
+    async def create_user(self, data: UserCreate) -> User:
+        user = User(id=len(self.users) + 1, email=data.email, name=data.name)
+        self.users[user.id] = user
+        return user
+
+
+service = UserService()
+
+
+def api_own_service(broker: KafkaBroker, topic: str) -> FastAPI:
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> User:
+        user = await service.create_user(data)
+        await broker.publish(UserCreated(user_id=user.id, email=user.email, name=user.name), topic)
+        return user
+
+    return api
+
+
+def api_router_with_prefix(broker: KafkaBroker, topic: str) -> FastAPI:
+    """Also correct: an APIRouter with a prefix, and a publisher object."""
+    api = FastAPI(title="Signup API")
+    router = APIRouter(prefix="/users", tags=["users"])
+    publisher = broker.publisher(topic)
+
+    @router.post("", status_code=status.HTTP_201_CREATED)
+    async def post_user(data: UserCreate) -> User:
+        user = await create_user(data)
+        await publisher.publish(UserCreated(user_id=user.id, email=user.email, name=user.name))
+        return user
+
+    api.include_router(router)
+    return api
+
+
+def api_router(broker: KafkaBroker, topic: str) -> FastAPI:
+    """Also correct: an APIRouter included into the app, as service/app/routes.py does."""
+    api = FastAPI(title="Signup API")
+    router = APIRouter()
+
+    @router.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> User:
+        user = await create_user(data)
+        await broker.publish(UserCreated(user_id=user.id, email=user.email, name=user.name), topic)
+        return user
+
+    api.include_router(router)
+    return api
+
+
+def api_background_task(broker: KafkaBroker, topic: str) -> FastAPI:
+    """Also correct: the publish runs as a background task, after the response."""
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate, tasks: BackgroundTasks) -> User:
+        user = await create_user(data)
+        tasks.add_task(broker.publish, UserCreated(user_id=user.id, email=user.email, name=user.name), topic)
+        return user
+
+    return api
+
+
+def api_response_model(broker: KafkaBroker, topic: str) -> FastAPI:
+    """Also correct: a dict with the password, filtered out by the response model."""
+    api = FastAPI()
+
+    @api.post("/users", status_code=201, response_model=User)
+    async def post_user(data: UserCreate):
+        user = await create_user(data)
+        await broker.publish(UserCreated(user_id=user.id, email=user.email, name=user.name), topic)
+        return {**data.model_dump(), "id": user.id}
+
+    return api
+
+
+def api_never_answers(broker: KafkaBroker, topic: str) -> FastAPI:
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> User:
+        user = await create_user(data)
+        await broker.publish(UserCreated(user_id=user.id, email=user.email, name=user.name), topic)
+        await asyncio.Event().wait()
+        return user
+
+    return api
+
+
+async def api_async_factory(broker: KafkaBroker, topic: str) -> FastAPI:
+    return FastAPI()

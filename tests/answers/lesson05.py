@@ -249,3 +249,181 @@ def settings_base_model() -> type:
         auto_offset_reset: Literal["earliest", "latest"] = "earliest"
 
     return ServiceSettings
+
+
+# -- more answers to 05.1 ------------------------------------------------------------
+def router_untyped() -> KafkaRouter:
+    """A plain dict instead of the UserCreated contract."""
+    from app.broker import consumer_options
+
+    router = KafkaRouter()
+
+    @router.subscriber("user.created", **consumer_options("analytics"))
+    async def on_signup(event: dict) -> None:
+        await track_signup(event["user_id"])
+
+    return router
+
+
+def router_hardcoded_id() -> KafkaRouter:
+    from app.broker import consumer_options
+    from app.models.events import UserCreated
+
+    router = KafkaRouter()
+
+    @router.subscriber("user.created", **consumer_options("analytics"))
+    async def on_signup(event: UserCreated) -> None:
+        await track_signup(42)
+
+    return router
+
+
+def router_counts_twice() -> KafkaRouter:
+    """Records the signup itself, and calls the service too."""
+    from app.broker import consumer_options
+    from app.models.events import UserCreated
+
+    router = KafkaRouter()
+
+    @router.subscriber("user.created", **consumer_options("analytics"))
+    async def on_signup(event: UserCreated) -> None:
+        signups.append(event.user_id)
+        await track_signup(event.user_id)
+
+    return router
+
+
+def router_literal_welcome_group() -> KafkaRouter:
+    """The welcome handler's group in production, written out."""
+    from app.models.events import UserCreated
+
+    router = KafkaRouter()
+
+    @router.subscriber("user.created", group_id="welcome-service.welcome", auto_offset_reset="earliest")
+    async def on_signup(event: UserCreated) -> None:
+        await track_signup(event.user_id)
+
+    return router
+
+
+def router_unprefixed_group() -> KafkaRouter:
+    """A group of its own, but without TOPIC_PREFIX."""
+    from app.models.events import UserCreated
+
+    router = KafkaRouter()
+
+    @router.subscriber("user.created", group_id="welcome-service.analytics", auto_offset_reset="earliest")
+    async def on_signup(event: UserCreated) -> None:
+        await track_signup(event.user_id)
+
+    return router
+
+
+def router_bound_method() -> KafkaRouter:
+    """Also correct: the handler is a method of a class."""
+    from app.broker import consumer_options
+    from app.models.events import UserCreated
+
+    class AnalyticsHandlers:
+        async def on_signup(self, event: UserCreated) -> None:
+            await track_signup(event.user_id)
+
+    router = KafkaRouter()
+    router.subscriber("user.created", **consumer_options("analytics"))(AnalyticsHandlers().on_signup)
+    return router
+
+
+def router_with_logger() -> KafkaRouter:
+    """Also correct: the handler logs with FastStream's injected logger."""
+    from faststream import Logger
+
+    from app.broker import consumer_options
+    from app.models.events import UserCreated
+
+    router = KafkaRouter()
+
+    @router.subscriber("user.created", **consumer_options("analytics"))
+    async def on_signup(event: UserCreated, logger: Logger) -> None:
+        logger.info("signup %s", event.user_id)
+        await track_signup(user_id=event.user_id)
+
+    return router
+
+
+# -- more answers to 05.2 ------------------------------------------------------------
+def settings_accepts_none() -> type:
+    from app.config import Settings
+
+    class ServiceSettings(Settings):
+        auto_offset_reset: Literal["earliest", "latest", "none"] = "earliest"
+
+    return ServiceSettings
+
+
+def settings_alias() -> type:
+    """Also correct: another field name, reading AUTO_OFFSET_RESET through an alias."""
+    from pydantic import Field
+
+    from app.config import Settings
+
+    class ServiceSettings(Settings):
+        offset_reset: Literal["earliest", "latest"] = Field(default="earliest", validation_alias="AUTO_OFFSET_RESET")
+
+    return ServiceSettings
+
+
+def consumer_options_alias(name: str, settings) -> dict:
+    return {
+        "group_id": settings.group_id(name),
+        "auto_offset_reset": settings.offset_reset,
+        "session_timeout_ms": settings.kafka_session_timeout_ms,
+        "heartbeat_interval_ms": settings.kafka_heartbeat_interval_ms,
+    }
+
+
+def settings_validator() -> type:
+    """Also correct: a plain str with a validator that normalises and rejects."""
+    from pydantic import field_validator
+
+    from app.config import Settings
+
+    class ServiceSettings(Settings):
+        auto_offset_reset: str = "earliest"
+
+        @field_validator("auto_offset_reset")
+        @classmethod
+        def _known(cls, value: str) -> str:
+            value = value.strip().lower()
+            if value not in {"earliest", "latest"}:
+                raise ValueError("AUTO_OFFSET_RESET is 'earliest' or 'latest'")
+            return value
+
+    return ServiceSettings
+
+
+def consumer_options_one_group(name: str, settings) -> dict:
+    return {
+        "group_id": settings.group_id("service"),
+        "auto_offset_reset": settings.auto_offset_reset,
+        "session_timeout_ms": settings.kafka_session_timeout_ms,
+        "heartbeat_interval_ms": settings.kafka_heartbeat_interval_ms,
+    }
+
+
+def consumer_options_swapped(name: str, settings) -> dict:
+    return {
+        "group_id": settings.group_id(name),
+        "auto_offset_reset": settings.auto_offset_reset,
+        "session_timeout_ms": settings.kafka_heartbeat_interval_ms,
+        "heartbeat_interval_ms": settings.kafka_session_timeout_ms,
+    }
+
+
+def consumer_options_typo_value(name: str, settings) -> dict:
+    return {
+        "group_id": settings.group_id(name),
+        "auto_offset_reset": settings.auto_offset_reset,
+        "session_timeout_ms": settings.kafka_session_timeout_ms,
+        "heartbeat_interval_ms": settings.kafka_heartbeat_interval_ms,
+        "isolation_level": "read_commited",
+    }

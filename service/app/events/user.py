@@ -9,6 +9,7 @@ from app.broker import consumer_options
 from app.models.events import NotificationEvent, UserCreated
 from app.publishers.notifications import notifications
 from app.services import email, user_settings
+from app.services.notifications import welcome_notification
 
 router = KafkaRouter()
 
@@ -18,4 +19,4 @@ router = KafkaRouter()
 async def on_user_created(event: UserCreated) -> NotificationEvent:
     await email.send_welcome_email(event.email, event.name)
     await user_settings.create_default_settings(event.user_id)
-    return NotificationEvent(user_id=event.user_id, message=f"Welcome aboard, {event.name}!")
+    return welcome_notification(event.user_id, event.name)
