@@ -2,11 +2,14 @@
 
 Exercise 1.1: ``on_user_created(event)`` turns a ``user.created`` event into two service calls.
 Exercise 1.2: ``build_welcome_app(broker, topic)`` wires that handler to a topic and returns the app.
+
+Both run the handler with stand-in services (see ``_services``): on the in-memory test broker for one
+person's signup, then through the real Kafka broker for another's, published before the handler's
+broker starts.
 """
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from faststream import FastStream
@@ -15,22 +18,51 @@ from faststream.kafka import KafkaBroker, TestKafkaBroker
 from ..brokers import silent_logger
 from ..exercises import Exercise, Incorrect, NotAttempted, fail, is_untouched
 from ._checks import judge_app, subscribed_topics
-from ._fakes import patched
+from ._services import (
+    IN_MEMORY_EVENT,
+    ON_REAL,
+    REAL_EVENT,
+    call_factory,
+    deliver_in_memory,
+    handled_on_real_broker,
+    judge_calls,
+    publish_before_start,
+    real_broker,
+    require_async,
+    watched,
+)
 
-SAMPLE_EVENT = {"user_id": 42, "email": "grace@example.com", "name": "Grace Hopper"}
-SERVICES = ("send_welcome_email", "create_default_settings")
-TIMEOUT = 10.0
+SAMPLE_EVENT = IN_MEMORY_EVENT
+SUBSCRIBED = "the handler you subscribed"
 
 
-def _describe_args(call) -> str:
-    parts = [repr(a) for a in call.args] + [f"{k}={v!r}" for k, v in call.kwargs.items()]
-    return ", ".join(parts)
+async def consume_in_memory(broker: KafkaBroker, handler: Any, topic: str, who: str = "your handler") -> None:
+    """Run the in-memory event through ``broker``'s subscriber and judge the handler's service calls."""
+    with watched(handler) as watch:
+        async with TestKafkaBroker(broker, connect_only=False) as test_broker:
+            await deliver_in_memory(test_broker, IN_MEMORY_EVENT, topic, watch, who=who)
+    judge_calls(watch, IN_MEMORY_EVENT)
 
 
-def _arg(call, position: int, keyword: str) -> Any:
-    if len(call.args) > position:
-        return call.args[position]
-    return call.kwargs.get(keyword)
+async def consume_on_real_broker(exercise: Exercise, broker: KafkaBroker, handler: Any, topic: str,
+                                 who: str = "your handler") -> None:
+    """The same through the real Kafka broker, for another event, published before ``broker`` starts."""
+    sandbox = exercise.sandbox
+    await publish_before_start(sandbox, REAL_EVENT, topic)
+    with watched(handler) as watch:
+        await broker.start()
+        try:
+            await handled_on_real_broker(sandbox, broker, topic, REAL_EVENT, exercise.show(topic), who)
+        finally:
+            await broker.stop()
+    judge_calls(watch, REAL_EVENT, other=IN_MEMORY_EVENT, where=ON_REAL)
+
+
+def _people() -> str:
+    return (f"in memory, {IN_MEMORY_EVENT['name']}'s `user.created` event sent one welcome email to "
+            f"{IN_MEMORY_EVENT['email']} and created settings for user {IN_MEMORY_EVENT['user_id']}; through the "
+            f"real Kafka broker, {REAL_EVENT['name']}'s sent one to {REAL_EVENT['email']} and created settings "
+            f"for user {REAL_EVENT['user_id']}")
 
 
 class HandleUserCreated(Exercise):
@@ -50,78 +82,19 @@ async def on_user_created(event: dict) -> None:
 '''
 
     async def evaluate(self, handler: Any) -> str:
-        handler = getattr(handler, "_original_call", handler)
         if not callable(handler):
             fail(f"pass your handler function to check(), not {type(handler).__name__}.")
         if is_untouched(handler):
             raise NotAttempted("fill in the body of `on_user_created`, then run this cell again.")
-        if not inspect.iscoroutinefunction(handler):
-            fail("define the handler with `async def`, so it can `await` the services.")
-        await self._in_memory(handler)
-        await self._on_real_broker(handler)
-        return ("one `user.created` event sent one welcome email to grace@example.com and created settings "
-                "for user 42, in memory and through the real Kafka broker.")
-
-    async def _in_memory(self, handler: Any) -> None:
+        require_async(handler, "define the handler with `async def`, so it can `await` the services.")
         broker = KafkaBroker(logger=silent_logger())
         broker.subscriber("user.created")(handler)
-        with patched(handler, *SERVICES) as fakes:
-            async with TestKafkaBroker(broker, connect_only=False) as test_broker:
-                try:
-                    await test_broker.publish(SAMPLE_EVENT, "user.created")
-                except Exception as exc:  # noqa: BLE001 - the learner's handler raised: that is the verdict
-                    fail(self._explain_exception(exc))
-            self._judge(fakes)
-
-    async def _on_real_broker(self, handler: Any) -> None:
-        sandbox = self.sandbox
+        await consume_in_memory(broker, handler, "user.created")
         topic = self.check_topic("user.created")
-        broker = sandbox.kafka_broker(logger=silent_logger())
+        broker = real_broker(self.sandbox)
         broker.subscriber(topic, auto_offset_reset="earliest")(handler)
-        with patched(handler, *SERVICES) as fakes:
-            await broker.start()
-            try:
-                await broker.publish(SAMPLE_EVENT, topic)
-                deliveries = await sandbox.handled(topic, timeout=TIMEOUT, raise_errors=False)
-            except TimeoutError:
-                fail("it worked in memory, but nothing came back through the real Kafka broker within "
-                     f"{TIMEOUT:g} s. Run `python -m helpers status` to check the broker.")
-            finally:
-                await broker.stop()
-            if deliveries[0].error is not None:
-                fail("on the real broker: " + self._explain_exception(deliveries[0].error))
-            self._judge(fakes)
-
-    @staticmethod
-    def _explain_exception(exc: BaseException) -> str:
-        if isinstance(exc, KeyError):
-            return (f"your handler raised KeyError({exc.args[0]!r}). The event's keys are "
-                    f"{', '.join(SAMPLE_EVENT)}: {SAMPLE_EVENT}.")
-        return f"your handler raised {type(exc).__name__}: {exc} while handling {SAMPLE_EVENT}."
-
-    @staticmethod
-    def _judge(fakes) -> None:
-        email, settings = fakes["send_welcome_email"], fakes["create_default_settings"]
-        for fake in (email, settings):
-            if fake.calls and not fake.awaited_calls:
-                fail(f"you called `{fake.name}(...)` but did not `await` it, so it never ran.")
-        if not email.awaited_calls:
-            fail("the handler ran but sent no welcome email: call `send_welcome_email(...)`.")
-        if not settings.awaited_calls:
-            fail("the handler ran but created no default settings: call `create_default_settings(...)`.")
-        if len(email.awaited_calls) > 1:
-            fail(f"one event sent {len(email.awaited_calls)} welcome emails; a new user should get exactly one.")
-        if len(settings.awaited_calls) > 1:
-            fail(f"one event created settings {len(settings.awaited_calls)} times; once is enough.")
-        sent = email.awaited_calls[0]
-        address, name = _arg(sent, 0, "email"), _arg(sent, 1, "name")
-        if (address, name) != (SAMPLE_EVENT["email"], SAMPLE_EVENT["name"]):
-            fail(f"`send_welcome_email` got ({_describe_args(sent)}); for {SAMPLE_EVENT} it should get "
-                 f"the address and then the name: ('grace@example.com', 'Grace Hopper').")
-        created = settings.awaited_calls[0]
-        user_id = _arg(created, 0, "user_id")
-        if user_id != SAMPLE_EVENT["user_id"] or isinstance(user_id, bool):
-            fail(f"`create_default_settings` got ({_describe_args(created)}); it should get the user id, 42.")
+        await consume_on_real_broker(self, broker, handler, topic)
+        return _people() + "."
 
 
 class BuildWelcomeApp(Exercise):
@@ -146,16 +119,20 @@ def build_welcome_app(broker: KafkaBroker, topic: str) -> FastStream:
             fail(f"pass your function `build_welcome_app` to check(), not {type(factory).__name__}.")
         if is_untouched(factory):
             raise NotAttempted("fill in `build_welcome_app`, then run this cell again.")
-        await self._in_memory(factory)
-        await self._on_real_broker(factory)
-        return ("the app's broker consumes the topic it was given, in memory and on the real Kafka broker, "
-                "and `faststream run` could run the app you return.")
+        broker = KafkaBroker(logger=silent_logger())
+        handler = self._build(factory, broker, "welcome.user.created")
+        await consume_in_memory(broker, handler, "welcome.user.created", who=SUBSCRIBED)
+        topic = self.check_topic("user.created")
+        broker = real_broker(self.sandbox)
+        handler = self._build(factory, broker, topic)
+        await consume_on_real_broker(self, broker, handler, topic, who=SUBSCRIBED)
+        return ("the app's broker consumes the topic it was given from its beginning, so even an event published "
+                f"before the app started reached the handler you subscribed: {_people()}. `faststream run` could "
+                "run the app you return.")
 
-    def _build(self, factory: Any, broker: KafkaBroker, topic: str) -> FastStream:
-        try:
-            app = factory(broker, topic)
-        except Exception as exc:  # noqa: BLE001
-            fail(f"`build_welcome_app(broker, topic)` raised {type(exc).__name__}: {exc}.")
+    def _build(self, factory: Any, broker: KafkaBroker, topic: str) -> Any:
+        """Build the app and check its shape; return the one handler subscribed to ``topic``."""
+        app = call_factory(factory, (broker, topic), "`build_welcome_app(broker, topic)`")
         topics = subscribed_topics(broker)
         publishers = [p.topic for p in broker.publishers]
         if not topics:
@@ -164,43 +141,21 @@ def build_welcome_app(broker: KafkaBroker, topic: str) -> FastStream:
             fail("no subscriber was registered on the broker you were given: use `broker.subscriber(topic)`.")
         if topic not in topics:
             wrong = ", ".join(f"`{t}`" for t in topics)
-            fail(f"your subscriber listens on {wrong}, but the events for this app arrive on `{topic}`: "
+            fail(f"your subscriber listens on {wrong}, but the events for this app arrive on `{self.show(topic)}`: "
                  "subscribe to the `topic` argument instead of a name of your own.")
         judge_app(app, broker, "build_welcome_app")
-        return app
-
-    async def _in_memory(self, factory: Any) -> None:
-        broker = KafkaBroker(logger=silent_logger())
-        topic = "welcome.user.created"
-        self._build(factory, broker, topic)
-        handler = broker.subscribers[0]
-        with patched(_first_call(handler), *SERVICES):
-            async with TestKafkaBroker(broker, connect_only=False) as test_broker:
-                try:
-                    await test_broker.publish(SAMPLE_EVENT, topic)
-                except Exception as exc:  # noqa: BLE001
-                    fail(f"the handler you subscribed raised {type(exc).__name__}: {exc}. "
-                         "Check Exercise 01.1 first.")
-
-    async def _on_real_broker(self, factory: Any) -> None:
-        sandbox = self.sandbox
-        topic = self.check_topic("user.created")
-        broker = sandbox.kafka_broker(logger=silent_logger())
-        self._build(factory, broker, topic)
-        with patched(_first_call(broker.subscribers[0]), *SERVICES):
-            await broker.start()
-            try:
-                await broker.publish(SAMPLE_EVENT, topic)
-                await sandbox.handled(topic, timeout=TIMEOUT, raise_errors=False)
-            except TimeoutError:
-                fail(f"the app's broker did not consume the event from the real Kafka topic within {TIMEOUT:g} s.")
-            finally:
-                await broker.stop()
-
-
-def _first_call(subscriber: Any) -> Any:
-    call = subscriber.calls[0].handler
-    return getattr(call, "_original_call", call)
+        listening = [s for s in broker.subscribers if topic in s.topic_names]
+        if len(listening) > 1:
+            fail(f"{len(listening)} subscribers listen on the topic: you subscribed twice, so every event would be "
+                 "handled twice (two welcome emails for each new user). Subscribe the handler once.")
+        (subscriber,) = listening
+        if not subscriber.calls:
+            fail("you created a subscriber on the topic but gave it no handler: call it on your handler, "
+                 "`broker.subscriber(topic)(on_user_created)`, or use it as a decorator.")
+        handler = subscriber.calls[0].handler
+        require_async(handler, "the handler you subscribed is a plain `def`; define it with `async def`, so it can "
+                               "`await` the services.")
+        return handler
 
 
 def exercises(sandbox: Any) -> tuple[HandleUserCreated, BuildWelcomeApp]:

@@ -6,39 +6,76 @@ Exercise 02.2: ``build_welcome_app(broker, user_created, notifications)`` subscr
                ``user_created`` whose *return value* FastStream publishes to ``notifications``.
 
 Both checks build the learner's code on a broker of their own, run it on the in-memory test broker,
-then through the real Kafka broker, and judge what a consumer of the notifications topic receives.
+then through the real Kafka broker, each time with different arguments or a different event (so a
+hard-coded answer fits only one), and judge what a consumer of the notifications topic receives.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import inspect
 import re
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from aiokafka import AIOKafkaProducer
 from faststream import BaseMiddleware, FastStream
 from faststream.kafka import KafkaBroker, KafkaMessage, TestKafkaBroker
 
 from ..brokers import silent_logger
 from ..exercises import Exercise, Incorrect, NotAttempted, fail, is_untouched
 from ._checks import judge_app, subscribed_topics
-from ._fakes import patched
+from ._services import (
+    IN_MEMORY_EVENT,
+    ON_REAL,
+    REAL_EVENT,
+    TIMEOUT,
+    call_factory,
+    deliver_in_memory,
+    explain_exception,
+    handled_on_real_broker,
+    judge_calls,
+    judge_left_running,
+    left_running,
+    publish_before_start,
+    real_broker,
+    require_async,
+    watched,
+)
 
-TIMEOUT = 10.0
-SERVICES = ("send_welcome_email", "create_default_settings")
-
-USER_ID = 42
-MESSAGE = "Your settings are ready."
-EXPECTED_NOTIFICATION = {"user_id": USER_ID, "message": MESSAGE, "type": "info"}
-SAMPLE_EVENT = {"user_id": USER_ID, "email": "grace@example.com", "name": "Grace Hopper"}
-EVENT_CORRELATION_ID = "signup-42"
+# What `notify_user` is called with: in memory, then on the real broker.
+IN_MEMORY_CALL = (42, "Your settings are ready.")
+REAL_CALL = (36, "Your weekly summary is ready.")
+SAMPLE_EVENT = IN_MEMORY_EVENT
 
 FIX_TRAP = ("Publish from plain code with `await broker.publish(message, topic)`, or with a publisher object: "
             "`notifications = broker.publisher(topic)`, then `await notifications.publish(message)`.")
+FROM_EVENT = "`welcome_notification(event[\"user_id\"], event[\"name\"])`"
 
+
+def notification(user_id: int, message: str) -> dict:
+    """The notifications service's contract: exactly these three fields."""
+    return {"user_id": user_id, "message": message, "type": "info"}
+
+
+def welcome(event: dict) -> dict:
+    """The notification the welcome service sends for ``event``, as the notebook's `welcome_notification` makes it."""
+    return notification(event["user_id"], f"Welcome aboard, {event['name']}!")
+
+
+def correlation_id(event: dict) -> str:
+    return f"signup-{event['user_id']}"
+
+
+def show_call(args: tuple) -> str:
+    return f"`notify_user({', '.join(map(repr, args))})`"
+
+
+EXPECTED_NOTIFICATION = notification(*IN_MEMORY_CALL)
 
 
 # -- what the checker observes ---------------------------------------------------------------
@@ -62,7 +99,8 @@ class Observed:
     sent: list[Sent] = field(default_factory=list)
     received: list[Received] = field(default_factory=list)
     unawaited: list[str] = field(default_factory=list)
-    elsewhere: list[str] = field(default_factory=list)  # published through other brokers of the sandbox
+    client_sends: list[str] = field(default_factory=list)  # topics any Kafka client sent to, any broker's
+    left_running: list[str] = field(default_factory=list)
 
     def middleware(self) -> type[BaseMiddleware]:
         observed = self
@@ -101,6 +139,26 @@ def unawaited_coroutines(observed: Observed):
             observed.unawaited.append(match.group(1))
 
 
+@contextlib.contextmanager
+def kafka_client_sends(observed: Observed):
+    """Note the topic of every message any Kafka client sends meanwhile, through whichever broker.
+
+    The check's broker is watched by a middleware; this also sees a broker the learner made, which
+    publishes to the real Kafka even during the in-memory run.
+    """
+    original = AIOKafkaProducer.send
+
+    async def send(producer, topic, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003 - aiokafka's own signature
+        observed.client_sends.append(topic)
+        return await original(producer, topic, *args, **kwargs)
+
+    AIOKafkaProducer.send = send
+    try:
+        yield
+    finally:
+        AIOKafkaProducer.send = original
+
+
 def unattached_publishers(broker: KafkaBroker) -> list[tuple[str, str]]:
     """(function name, topic) for each ``@broker.publisher`` that decorates a function that is not a subscriber."""
     subscribed = {
@@ -114,55 +172,48 @@ def unattached_publishers(broker: KafkaBroker) -> list[tuple[str, str]]:
     return found
 
 
-def judge_body(body: Any, where: str, *, exact_message: str | None) -> None:
-    """Fail unless ``body`` is a notification for user 42 (with ``exact_message``, if given)."""
+def judge_body(body: Any, where: str, expected: dict, message_from: str) -> None:
+    """Fail unless ``body`` is exactly the notification ``expected``: its three fields, nothing else."""
     if body in (b"", None):
         fail(f"{where} was an empty message.")
     if not isinstance(body, dict):
-        fail(f"{where} was {body!r}, not a JSON object: publish a dict like {EXPECTED_NOTIFICATION}.")
-    missing = [k for k in EXPECTED_NOTIFICATION if k not in body]
+        fail(f"{where} was {body!r}, not a JSON object: publish a dict like {expected}.")
+    missing = [k for k in expected if k not in body]
     if missing:
         names = " or ".join(f"`{k}`" for k in missing)
         fail(f"{where} has no {names}: it was {body}. A notification has `user_id`, `message` and `type`.")
+    extra = [k for k in body if k not in expected]
+    if extra:
+        names = ", ".join(f"`{k}`" for k in extra)
+        fail(f"{where} has {names} as well: it was {body}. A notification is exactly `user_id`, `message` and "
+             "`type`, the notifications service's contract: send nothing else (whatever else is in the message, "
+             "every consumer of the topic can read it).")
     user_id = body["user_id"]
     if not isinstance(user_id, int) or isinstance(user_id, bool):
-        fail(f"in {where}, `user_id` is {user_id!r} (a {type(user_id).__name__}); it should be the int {USER_ID}.")
-    if user_id != USER_ID:
-        fail(f"in {where}, `user_id` is {user_id}; it should be {USER_ID}, the user it is for.")
+        fail(f"in {where}, `user_id` is {user_id!r} (a {type(user_id).__name__}); it should be the int "
+             f"{expected['user_id']}.")
+    if user_id != expected["user_id"]:
+        fail(f"in {where}, `user_id` is {user_id}; it should be {expected['user_id']}, the user it is for.")
     if body["type"] != "info":
         fail(f"in {where}, `type` is {body['type']!r}; it should be \"info\".")
-    message = body["message"]
-    if exact_message is not None and message != exact_message:
-        fail(f"in {where}, `message` is {message!r}; it should be the text `notify_user` was given, "
-             f"{exact_message!r}.")
-    if not isinstance(message, str) or not message.strip():
-        fail(f"in {where}, `message` is {message!r}; it should be the text the user will read.")
-
-
-def explain_exception(exc: BaseException, what: str) -> str:
-    text = f"{what} raised {type(exc).__name__}: {str(exc).rstrip('.')}"
-    if isinstance(exc, TypeError) and "bytes-like" in str(exc):
-        text += (". Kafka keys are bytes on a real broker (the in-memory broker is lenient): "
-                 "write `key=str(user_id).encode()`")
-    elif type(exc).__name__ == "IncorrectState":
-        text += (". It published through a broker that is not connected: use the `broker` argument "
-                 "(the check connects it), or a publisher object made from it")
-    elif isinstance(exc, KeyError):
-        text += f". The event is {SAMPLE_EVENT}"
-    return text + "."
+    if body["message"] != expected["message"]:
+        fail(f"in {where}, `message` is {body['message']!r}; it should be {expected['message']!r}, "
+             f"{message_from}.")
 
 
 class _PublishingExercise(Exercise):
     """Shared parts: topic names for each run and common verdicts."""
 
-    def _names(self, *names: str, real: bool) -> list[str]:
-        """Topic names for one run: fixed in memory, new on the real broker every time (shown the same)."""
-        if not real:
-            return [f"check-{self.id}.{n}" for n in names]
+    def _names(self, *names: str) -> list[str]:
+        """Topic names for one run, new every time and inside the sandbox (shown as ``check-<id>.<name>``).
+
+        The in-memory run uses them too: a learner's code that makes a broker of its own publishes to the
+        real Kafka even then, and what it creates there is removed with the sandbox.
+        """
         return [self.check_topic(n) for n in names]
 
     def _real_broker(self, observed: Observed) -> KafkaBroker:
-        return self.sandbox.kafka_broker(logger=silent_logger(), middlewares=[observed.middleware()])
+        return real_broker(self.sandbox, middlewares=[observed.middleware()])
 
     def judge_unawaited(self, observed: Observed) -> None:
         publishes = [name for name in observed.unawaited if name.endswith("publish")]
@@ -190,8 +241,9 @@ class _PublishingExercise(Exercise):
                  f"`{self.show(topic)}` only.")
         count = len(observed.to(topic))
         if count > 1:
-            fail(f"one notification was published {count} times to `{self.show(topic)}`; the user would get it "
-                 f"{count} times. " + once)
+            bodies = "; ".join(repr(s.body) for s in observed.to(topic))
+            fail(f"one notification was published {count} times to `{self.show(topic)}` ({bodies}); the user "
+                 f"would get it {count} times. " + once)
 
 
 class NotifyFromPlainCode(_PublishingExercise):
@@ -220,49 +272,57 @@ def build_notifier(broker: KafkaBroker, topic: str):
     async def evaluate(self, factory: Any) -> str:
         if not callable(factory):
             fail(f"pass your function `build_notifier` to check(), not {type(factory).__name__}.")
-        await self._in_memory(factory)
-        await self._on_real_broker(factory)
-        return (f"`notify_user({USER_ID}, {MESSAGE!r})` published one notification, "
-                f"{EXPECTED_NOTIFICATION}, to the topic it was given, in memory and through the real Kafka broker.")
+        in_memory = await self._in_memory(factory)
+        real = await self._on_real_broker(factory)
+        return (f"{show_call(IN_MEMORY_CALL)} published {in_memory} in memory, and {show_call(REAL_CALL)} "
+                f"published {real} through the real Kafka broker: each one notification, to the topic it was given.")
 
     def _build(self, factory: Any, broker: KafkaBroker, topic: str) -> Any:
-        try:
-            notify = factory(broker, topic)
-        except Exception as exc:  # noqa: BLE001 - the learner's code raised: that is the verdict
-            fail(explain_exception(exc, "`build_notifier(broker, topic)`"))
+        notify = call_factory(factory, (broker, topic), "`build_notifier(broker, topic)`")
         if notify is None:
             fail("`build_notifier` returned None: end it with `return notify_user`.")
         if not callable(notify):
             fail(f"`build_notifier` returned a {type(notify).__name__}; return the function `notify_user`.")
         return notify
 
-    async def _call(self, notify: Any, observed: Observed, where: str) -> Any:
-        flow = getattr(self.sandbox, "flow", None)
-        before = len(flow.publications) if flow is not None else 0
-        with unawaited_coroutines(observed):
-            try:
-                result = notify(USER_ID, MESSAGE)
-                if inspect.isawaitable(result):
-                    result = await result
-            except Incorrect:
-                raise
-            except Exception as exc:  # noqa: BLE001
-                fail(explain_exception(exc, f"{where}`notify_user({USER_ID}, {MESSAGE!r})`"))
-        if flow is not None:  # what the lesson's own brokers published meanwhile
-            observed.elsewhere = [p.channel for p in flow.publications[before:]]
+    async def _call(self, notify: Any, args: tuple, observed: Observed, where: str) -> Any:
+        """Call ``notify_user(*args)`` as an endpoint would, and note how it published."""
+        call = where + show_call(args)
+        limit = asyncio.timeout(TIMEOUT)
+        with unawaited_coroutines(observed), kafka_client_sends(observed):
+            async with left_running() as observed.left_running:
+                try:
+                    async with limit:
+                        result = notify(*args)
+                        if inspect.isawaitable(result):
+                            result = await result
+                except Incorrect:
+                    raise
+                except TimeoutError as exc:
+                    if limit.expired():
+                        fail(f"{call} had not returned {TIMEOUT:g} s later: does it wait for something that never "
+                             "happens (an `await` that never returns)?")
+                    fail(explain_exception(exc, call))
+                except Exception as exc:  # noqa: BLE001 - the learner's code raised: that is the verdict
+                    fail(explain_exception(exc, call))
         return result
 
-    def _judge(self, notify: Any, returned: Any, observed: Observed, broker: KafkaBroker, topic: str,
-               where: str = "") -> None:
+    def _judge(self, notify: Any, args: tuple, returned: Any, observed: Observed, broker: KafkaBroker, topic: str,
+               *, real: bool) -> Any:
+        """Fail unless ``notify_user(*args)`` published its notification once to ``topic``; return what arrived."""
+        where, other = (ON_REAL, notification(*IN_MEMORY_CALL)) if real else ("", None)
         self.judge_unawaited(observed)
+        judge_left_running(observed.left_running, "`notify_user`")
+        ours = Counter(s.topic for s in observed.sent) if real else Counter()  # the test broker uses no client
+        elsewhere = Counter(observed.client_sends) - ours
+        if elsewhere:
+            topics = ", ".join(f"`{self.show(t)}`" for t in sorted(elsewhere))
+            fail(f"`notify_user` published to {topics} through a different broker than the one `build_notifier` "
+                 "was given: use the `broker` argument (or a publisher object made from it), which the caller "
+                 "has connected.")
         if not observed.sent:
             ran = f"`notify_user` ran and returned {returned!r}" if returned is not None else "`notify_user` ran"
             self.judge_trap(broker, topic, ran, FIX_TRAP)
-            if observed.elsewhere:
-                topics = ", ".join(sorted({f"`{self.show(t)}`" for t in observed.elsewhere}))
-                fail(f"`notify_user` published to {topics} through another broker of this notebook, not through "
-                     "the `broker` that `build_notifier` was given: publish with that broker, or a publisher "
-                     "object made from it.")
             if returned is None and is_untouched(notify):
                 raise NotAttempted("fill in `notify_user` inside `build_notifier`, then run this cell again.")
             if isinstance(returned, dict):
@@ -273,28 +333,40 @@ def build_notifier(broker: KafkaBroker, topic: str):
         if not observed.received:
             fail(f"{where}a message was published to `{self.show(topic)}` but the consumer of that topic never "
                  "received it.")
-        judge_body(observed.received[0].body, f"{where}the notification that arrived on `{self.show(topic)}`",
-                   exact_message=MESSAGE)
+        body, expected = observed.received[0].body, notification(*args)
+        if other is not None and body == other != expected:
+            fail(f"`notify_user` published the same notification whatever its arguments say: {show_call(args)} "
+                 f"should publish {expected}, but it published {body}. Build the notification from the `user_id` "
+                 "and `message` arguments.")
+        judge_body(body, f"{where}the notification that arrived on `{self.show(topic)}`", expected,
+                   "the text `notify_user` was given")
+        return body
 
-    async def _in_memory(self, factory: Any) -> None:
+    async def _in_memory(self, factory: Any) -> Any:
         observed = Observed()
         broker = KafkaBroker(logger=silent_logger(), middlewares=[observed.middleware()])
-        (topic,) = self._names("notifications", real=False)
+        (topic,) = self._names("notifications")
         notify = self._build(factory, broker, topic)
         observed.listen(broker, topic)
         async with TestKafkaBroker(broker, connect_only=False):
-            returned = await self._call(notify, observed, "")
-        self._judge(notify, returned, observed, broker, topic)
+            returned = await self._call(notify, IN_MEMORY_CALL, observed, "")
+        return self._judge(notify, IN_MEMORY_CALL, returned, observed, broker, topic, real=False)
 
-    async def _on_real_broker(self, factory: Any) -> None:
+    async def _on_real_broker(self, factory: Any) -> Any:
         observed = Observed()
         broker = self._real_broker(observed)
-        (topic,) = self._names("notifications", real=True)
+        (topic,) = self._names("notifications")
         notify = self._build(factory, broker, topic)
         observed.listen(broker, topic)
         await broker.start()
         try:
-            returned = await self._call(notify, observed, "on the real broker, ")
+            returned = await self._call(notify, REAL_CALL, observed, ON_REAL)
+            if not broker.running:
+                fail("`notify_user` stopped the broker it was given: `async with broker:` starts a broker and "
+                     "*stops* it when the block ends (as `await broker.stop()` does at once), so after one "
+                     "notification the caller's broker is closed and its next publish raises IncorrectState. The "
+                     "broker belongs to whoever made it (here the check; in a service, the app or its lifespan), "
+                     "which starts and stops it: in `notify_user`, just `await` the publish.")
             if observed.to(topic):
                 try:
                     await self.sandbox.handled(topic, count=len(observed.to(topic)), timeout=TIMEOUT,
@@ -304,7 +376,7 @@ def build_notifier(broker: KafkaBroker, topic: str):
                          f"broker within {TIMEOUT:g} s. Run `python -m helpers status` to check the broker.")
         finally:
             await broker.stop()
-        self._judge(notify, returned, observed, broker, topic, where="on the real broker, ")
+        return self._judge(notify, REAL_CALL, returned, observed, broker, topic, real=True)
 
 
 class PublishReturnValue(_PublishingExercise):
@@ -335,18 +407,17 @@ def build_welcome_app(broker: KafkaBroker, user_created: str, notifications: str
     async def evaluate(self, factory: Any) -> str:
         if not callable(factory):
             fail(f"pass your function `build_welcome_app` to check(), not {type(factory).__name__}.")
-        await self._in_memory(factory)
-        await self._on_real_broker(factory)
-        return ("one `user.created` event made your handler return a notification for user 42, and FastStream "
-                "published it to `notifications` with the event's correlation id, in memory and through the "
-                "real Kafka broker.")
+        in_memory = await self._in_memory(factory)
+        real = await self._on_real_broker(factory)
+        return (f"for {IN_MEMORY_EVENT['name']}'s `user.created` event (in memory) and {REAL_EVENT['name']}'s "
+                "(through the real Kafka broker, published before your app started), your handler sent the welcome "
+                f"email, created the settings and returned {in_memory}, then {real}; FastStream published each to "
+                "`notifications` with its event's correlation id.")
 
     def _build(self, factory: Any, broker: KafkaBroker, user_created: str, notifications: str) -> Any:
         """Build the app and check its shape; return the learner's handler (the function FastStream calls)."""
-        try:
-            app = factory(broker, user_created, notifications)
-        except Exception as exc:  # noqa: BLE001
-            fail(explain_exception(exc, "`build_welcome_app(broker, user_created, notifications)`"))
+        app = call_factory(factory, (broker, user_created, notifications),
+                           "`build_welcome_app(broker, user_created, notifications)`")
         if not broker.subscribers and not broker.publishers:
             code = getattr(factory, "__code__", None)
             if code is not None and not any(inspect.iscode(c) for c in code.co_consts):
@@ -368,54 +439,57 @@ def build_welcome_app(broker: KafkaBroker, user_created: str, notifications: str
             fail(f"your handler's return value is published to {wrong}, but notifications belong on "
                  f"`{self.show(notifications)}`, the `notifications` argument: use it in "
                  "`@broker.publisher(notifications)`.")
-        return getattr(handler, "_original_call", handler)
+        require_async(handler, "your handler is a plain `def`; define it with `async def`, so it can `await` the "
+                               "services before it returns the notification.")
+        return handler
 
-    async def _in_memory(self, factory: Any) -> None:
+    async def _in_memory(self, factory: Any) -> Any:
         observed = Observed()
         broker = KafkaBroker(logger=silent_logger(), middlewares=[observed.middleware()])
-        user_created, notifications = self._names("user.created", "notifications", real=False)
+        user_created, notifications = self._names("user.created", "notifications")
         handler = self._build(factory, broker, user_created, notifications)
         observed.listen(broker, notifications)
-        with patched(handler, *SERVICES):
+        event = IN_MEMORY_EVENT
+        with watched(handler) as watch:
             async with TestKafkaBroker(broker, connect_only=False) as test_broker:
                 with unawaited_coroutines(observed):
-                    try:
-                        await test_broker.publish(SAMPLE_EVENT, user_created, correlation_id=EVENT_CORRELATION_ID)
-                    except Incorrect:
-                        raise
-                    except Exception as exc:  # noqa: BLE001
-                        fail(explain_exception(exc, "your handler"))
-        self._judge(observed, broker, user_created, notifications)
+                    await deliver_in_memory(test_broker, event, user_created, watch,
+                                            correlation_id=correlation_id(event))
+        body = self._judge(observed, broker, user_created, notifications, event)
+        judge_calls(watch, event)
+        return body
 
-    async def _on_real_broker(self, factory: Any) -> None:
+    async def _on_real_broker(self, factory: Any) -> Any:
         observed = Observed()
         broker = self._real_broker(observed)
-        user_created, notifications = self._names("user.created", "notifications", real=True)
+        user_created, notifications = self._names("user.created", "notifications")
         handler = self._build(factory, broker, user_created, notifications)
         observed.listen(broker, notifications)
-        where = "on the real broker, "
-        with patched(handler, *SERVICES):
+        event = REAL_EVENT
+        await publish_before_start(self.sandbox, event, user_created, correlation_id=correlation_id(event))
+        with watched(handler) as watch:
             await broker.start()
             try:
-                await broker.publish(SAMPLE_EVENT, user_created, correlation_id=EVENT_CORRELATION_ID)
-                try:
-                    await self.sandbox.handled(notifications, timeout=TIMEOUT, raise_errors=False)
-                except TimeoutError:
-                    failed = [d for d in self.sandbox.flow.delivered(user_created) if d.error is not None]
-                    if failed:
-                        fail(where + explain_exception(failed[0].error, "your handler"))
-                    fail(f"it worked in memory, but no notification came back through the real Kafka broker "
-                         f"within {TIMEOUT:g} s. Run `python -m helpers status` to check the broker.")
+                await handled_on_real_broker(self.sandbox, broker, user_created, event, self.show(user_created))
+                if observed.to(notifications):
+                    try:
+                        await self.sandbox.handled(notifications, timeout=TIMEOUT, raise_errors=False)
+                    except TimeoutError:
+                        fail(f"it worked in memory, but the notification did not come back through the real "
+                             f"Kafka broker within {TIMEOUT:g} s. Run `python -m helpers status` to check the broker.")
             finally:
                 await broker.stop()
-        self._judge(observed, broker, user_created, notifications, where=where)
+        body = self._judge(observed, broker, user_created, notifications, event, other=IN_MEMORY_EVENT,
+                           where=ON_REAL)
+        judge_calls(watch, event, other=IN_MEMORY_EVENT, where=ON_REAL)
+        return body
 
-    def _judge(self, observed: Observed, broker: KafkaBroker, user_created: str, notifications: str,
-               where: str = "") -> None:
+    def _judge(self, observed: Observed, broker: KafkaBroker, user_created: str, notifications: str, event: dict,
+               other: dict | None = None, where: str = "") -> Any:
+        """Fail unless the handler's notification for ``event`` arrived once, as FastStream publishes it."""
         self.judge_unawaited(observed)
-        handlers_own = list(observed.sent)
-        event = next(s for s in handlers_own if s.topic == user_created and s.correlation_id == EVENT_CORRELATION_ID)
-        handlers_own.remove(event)  # the check's own user.created event
+        handlers_own = [s for s in observed.sent
+                        if s.topic != user_created or s.correlation_id != correlation_id(event)]
         if not handlers_own:
             self.judge_trap(broker, notifications, "your handler ran",
                             "Stack `@broker.publisher(notifications)` on the handler itself and `return` the "
@@ -432,12 +506,18 @@ def build_welcome_app(broker: KafkaBroker, user_created: str, notifications: str
             fail("your handler returned None, so the publisher stacked on it sent an *empty* message to "
                  f"`{self.show(notifications)}` (a consumer expecting a dict would reject it): "
                  "`return` the notification dict from the handler.")
-        if note.correlation_id != EVENT_CORRELATION_ID:
-            fail(f"the notification arrived with a new correlation id, not the event's ({EVENT_CORRELATION_ID!r}): "
+        if note.correlation_id != correlation_id(event):
+            fail(f"the notification arrived with a new correlation id, not the event's ({correlation_id(event)!r}): "
                  "your handler published it itself. Return it instead, and let `@broker.publisher(notifications)` "
                  "stacked on the handler publish it; FastStream then copies the event's correlation id, so the "
                  "two messages can be traced together.")
-        judge_body(note.body, f"{where}the notification on `{self.show(notifications)}`", exact_message=None)
+        expected = welcome(event)
+        if other is not None and note.body == welcome(other):
+            fail(f"your handler returned the same notification whatever the event says: for {event} it should be "
+                 f"{expected}, but it was {note.body}. Build it from the event: return {FROM_EVENT}.")
+        judge_body(note.body, f"{where}the notification on `{self.show(notifications)}`", expected,
+                   f"what {FROM_EVENT} returns")
+        return note.body
 
 
 def exercises(sandbox: Any) -> tuple[NotifyFromPlainCode, PublishReturnValue]:

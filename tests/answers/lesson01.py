@@ -3,7 +3,9 @@
 The service functions below are the lesson's; checkers swap in recording fakes while they run.
 """
 
-from faststream import FastStream
+import asyncio
+
+from faststream import FastStream, Logger
 from faststream.kafka import KafkaBroker
 
 sent_emails: list[str] = []
@@ -63,6 +65,99 @@ def handler_sync(event: dict) -> None:
     send_welcome_email(event["email"], event["name"])
 
 
+async def handler_logger(event: dict, logger: Logger) -> None:
+    """Also correct: FastStream gives a handler that asks for it a logger."""
+    logger.info("welcoming user %s", event["user_id"])
+    await send_welcome_email(event["email"], event["name"])
+    await create_default_settings(event["user_id"])
+
+
+async def handler_hardcoded(event: dict) -> None:
+    """Fits the first event it was tried with, and no other."""
+    await send_welcome_email("grace@example.com", "Grace Hopper")
+    await create_default_settings(42)
+
+
+async def handler_hardcoded_user(event: dict) -> None:
+    await send_welcome_email(event["email"], event["name"])
+    await create_default_settings(42)
+
+
+async def handler_extra_args(event: dict) -> None:
+    await send_welcome_email(event["email"], event["name"], event["user_id"])
+    await create_default_settings(event["user_id"])
+
+
+async def handler_does_the_work(event: dict) -> None:
+    """Business logic in the handler: it writes the service's outbox itself, as well as calling it."""
+    sent_emails.append(event["email"])
+    await send_welcome_email(event["email"], event["name"])
+    await create_default_settings(event["user_id"])
+
+
+async def handler_only_does_the_work(event: dict) -> None:
+    sent_emails.append(event["email"])
+
+
+async def handler_fire_and_forget(event: dict) -> None:
+    asyncio.create_task(send_welcome_email(event["email"], event["name"]))
+    asyncio.create_task(create_default_settings(event["user_id"]))
+
+
+async def handler_hangs(event: dict) -> None:
+    await send_welcome_email(event["email"], event["name"])
+    await create_default_settings(event["user_id"])
+    await asyncio.Event().wait()  # never returns
+
+
+async def handler_hangs_for_other_users(event: dict) -> None:
+    """Works for user 42 (the in-memory event), hangs for anyone else: on the real broker."""
+    await send_welcome_email(event["email"], event["name"])
+    await create_default_settings(event["user_id"])
+    if event["user_id"] != 42:
+        await asyncio.Event().wait()
+
+
+async def handler_raises_for_other_users(event: dict) -> None:
+    """Works for user 42 (the in-memory event), raises for anyone else: on the real broker."""
+    if event["user_id"] != 42:
+        raise ValueError(f"no settings template for user {event['user_id']}")
+    await send_welcome_email(event["email"], event["name"])
+    await create_default_settings(event["user_id"])
+
+
+class WelcomeHandler:
+    """A callable object given its services: they never go through the notebook's names."""
+
+    def __init__(self, email_service, settings_service) -> None:
+        self.email_service, self.settings_service = email_service, settings_service
+
+    async def __call__(self, event: dict) -> None:
+        await self.email_service(event["email"], event["name"])
+        await self.settings_service(event["user_id"])
+
+
+handler_injected_services = WelcomeHandler(send_welcome_email, create_default_settings)
+
+
+class ServiceClient:
+    """Services of another module, reached as attributes."""
+
+    async def send_welcome_email(self, email: str, name: str) -> None:
+        pass
+
+    async def create_default_settings(self, user_id: int) -> None:
+        pass
+
+
+client = ServiceClient()
+
+
+async def handler_through_a_client(event: dict) -> None:
+    await client.send_welcome_email(event["email"], event["name"])
+    await client.create_default_settings(event["user_id"])
+
+
 # -- Exercise 01.2 -------------------------------------------------------------------
 def app_solution(broker: KafkaBroker, topic: str) -> FastStream:
     broker.subscriber(topic, auto_offset_reset="earliest")(handler_solution)
@@ -101,3 +196,61 @@ def app_publisher_only(broker: KafkaBroker, topic: str) -> FastStream:
 def app_own_broker(broker: KafkaBroker, topic: str) -> FastStream:
     broker.subscriber(topic, auto_offset_reset="earliest")(handler_solution)
     return FastStream(KafkaBroker())
+
+
+def app_logger(broker: KafkaBroker, topic: str) -> FastStream:
+    broker.subscriber(topic, auto_offset_reset="earliest")(handler_logger)
+    return FastStream(broker)
+
+
+def app_consumer_group(broker: KafkaBroker, topic: str) -> FastStream:
+    """Also correct: a consumer group, which reads from the earliest offset when it is new."""
+    broker.subscriber(topic, group_id=f"{topic}.welcome", auto_offset_reset="earliest",
+                      session_timeout_ms=2000, heartbeat_interval_ms=200)(handler_solution)
+    return FastStream(broker)
+
+
+async def handler_does_nothing(event: dict) -> None:
+    pass
+
+
+def app_noop_handler(broker: KafkaBroker, topic: str) -> FastStream:
+    broker.subscriber(topic, auto_offset_reset="earliest")(handler_does_nothing)
+    return FastStream(broker)
+
+
+def app_email_only(broker: KafkaBroker, topic: str) -> FastStream:
+    broker.subscriber(topic, auto_offset_reset="earliest")(handler_email_only)
+    return FastStream(broker)
+
+
+def app_subscribed_twice(broker: KafkaBroker, topic: str) -> FastStream:
+    broker.subscriber(topic, auto_offset_reset="earliest")(handler_solution)
+    broker.subscriber(topic, auto_offset_reset="earliest")(handler_solution)
+    return FastStream(broker)
+
+
+def app_latest(broker: KafkaBroker, topic: str) -> FastStream:
+    """The default offset reset: a new consumer starts after the events already on the topic."""
+    broker.subscriber(topic)(handler_solution)
+    return FastStream(broker)
+
+
+async def app_async_factory(broker: KafkaBroker, topic: str) -> FastStream:
+    broker.subscriber(topic, auto_offset_reset="earliest")(handler_solution)
+    return FastStream(broker)
+
+
+def app_raises_on_real_broker(broker: KafkaBroker, topic: str) -> FastStream:
+    broker.subscriber(topic, auto_offset_reset="earliest")(handler_raises_for_other_users)
+    return FastStream(broker)
+
+
+def app_hangs_on_real_broker(broker: KafkaBroker, topic: str) -> FastStream:
+    broker.subscriber(topic, auto_offset_reset="earliest")(handler_hangs_for_other_users)
+    return FastStream(broker)
+
+
+def app_hardcoded_handler(broker: KafkaBroker, topic: str) -> FastStream:
+    broker.subscriber(topic, auto_offset_reset="earliest")(handler_hardcoded)
+    return FastStream(broker)

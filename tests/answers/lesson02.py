@@ -3,8 +3,12 @@
 The service functions below are the lesson's; checkers swap in recording fakes while they run.
 """
 
-from faststream import FastStream
+import asyncio
+
+from faststream import FastStream, Logger
 from faststream.kafka import KafkaBroker
+
+from helpers.settings import BROKERS
 
 NOTIFICATIONS = "notifications"  # the name from the brief, as a learner might hardcode it
 sent_emails: list[str] = []
@@ -153,6 +157,75 @@ def notifier_lesson_broker(broker: KafkaBroker, topic: str):
     return notify_user
 
 
+def notifier_hardcoded(broker: KafkaBroker, topic: str):
+    """Fits the first call it was tried with, and no other."""
+
+    async def notify_user(user_id: int, message: str) -> None:
+        await broker.publish({"user_id": 42, "message": "Your settings are ready.", "type": "info"}, topic)
+
+    return notify_user
+
+
+def notifier_extra_field(broker: KafkaBroker, topic: str):
+    async def notify_user(user_id: int, message: str) -> None:
+        await broker.publish({"user_id": user_id, "message": message, "type": "info", "password": "hunter2"}, topic)
+
+    return notify_user
+
+
+def notifier_fire_and_forget(broker: KafkaBroker, topic: str):
+    async def notify_user(user_id: int, message: str) -> None:
+        asyncio.create_task(broker.publish({"user_id": user_id, "message": message, "type": "info"}, topic))
+
+    return notify_user
+
+
+def notifier_async_with(broker: KafkaBroker, topic: str):
+    """`async with broker:` as a publish-only script writes it: stops the caller's broker on exit."""
+
+    async def notify_user(user_id: int, message: str) -> None:
+        async with broker:
+            await broker.publish({"user_id": user_id, "message": message, "type": "info"}, topic)
+
+    return notify_user
+
+
+def notifier_own_broker(broker: KafkaBroker, topic: str):
+    """Publishes through a broker of its own, not the one it was given."""
+
+    async def notify_user(user_id: int, message: str) -> None:
+        async with KafkaBroker(BROKERS["kafka"].url, logger=None) as mine:
+            await mine.publish({"user_id": user_id, "message": message, "type": "info"}, topic)
+
+    return notify_user
+
+
+def notifier_hangs(broker: KafkaBroker, topic: str):
+    async def notify_user(user_id: int, message: str) -> None:
+        await broker.publish({"user_id": user_id, "message": message, "type": "info"}, topic)
+        await asyncio.Event().wait()  # never returns
+
+    return notify_user
+
+
+def notifier_hangs_for_other_users(broker: KafkaBroker, topic: str):
+    """Returns for user 42 (the in-memory call), hangs for anyone else: on the real broker."""
+
+    async def notify_user(user_id: int, message: str) -> None:
+        await broker.publish({"user_id": user_id, "message": message, "type": "info"}, topic)
+        if user_id != 42:
+            await asyncio.Event().wait()
+
+    return notify_user
+
+
+async def notifier_async_factory(broker: KafkaBroker, topic: str):
+    async def notify_user(user_id: int, message: str) -> None:
+        await broker.publish({"user_id": user_id, "message": message, "type": "info"}, topic)
+
+    return notify_user
+
+
 # -- Exercise 02.2 -------------------------------------------------------------------
 def app_solution(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
     @broker.publisher(notifications)
@@ -166,12 +239,28 @@ def app_solution(broker: KafkaBroker, user_created: str, notifications: str) -> 
 
 
 def app_subscriber_on_top(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
-    """Also correct: the other decorator order."""
+    """Also correct: the other decorator order, keyword arguments."""
 
     @broker.subscriber(user_created, auto_offset_reset="earliest")
     @broker.publisher(notifications)
     async def on_user_created(event: dict) -> dict:
-        return {"user_id": event["user_id"], "message": "Welcome!", "type": "info"}
+        await create_default_settings(user_id=event["user_id"])
+        await send_welcome_email(email=event["email"], name=event["name"])
+        return welcome_notification(user_id=event["user_id"], name=event["name"])
+
+    return FastStream(broker)
+
+
+def app_logger(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    """Also correct: FastStream gives a handler that asks for it a logger."""
+
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict, logger: Logger) -> dict:
+        logger.info("welcoming user %s", event["user_id"])
+        await send_welcome_email(event["email"], event["name"])
+        await create_default_settings(event["user_id"])
+        return welcome_notification(event["user_id"], event["name"])
 
     return FastStream(broker)
 
@@ -265,6 +354,142 @@ def app_hardcoded_subscription(broker: KafkaBroker, user_created: str, notificat
     @broker.publisher(notifications)
     @broker.subscriber("user.created", auto_offset_reset="earliest")
     async def on_user_created(event: dict) -> dict:
+        return welcome_notification(event["user_id"], event["name"])
+
+    return FastStream(broker)
+
+
+def app_no_services(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> dict:
+        return welcome_notification(event["user_id"], event["name"])
+
+    return FastStream(broker)
+
+
+def app_services_not_awaited(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> dict:
+        send_welcome_email(event["email"], event["name"])
+        create_default_settings(event["user_id"])
+        return welcome_notification(event["user_id"], event["name"])
+
+    return FastStream(broker)
+
+
+def app_emails_twice(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> dict:
+        await send_welcome_email(event["email"], event["name"])
+        await send_welcome_email(event["email"], event["name"])
+        await create_default_settings(event["user_id"])
+        return welcome_notification(event["user_id"], event["name"])
+
+    return FastStream(broker)
+
+
+def app_sync_handler(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    def on_user_created(event: dict) -> dict:
+        return welcome_notification(event["user_id"], event["name"])
+
+    return FastStream(broker)
+
+
+def app_hardcoded_return(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    """Fits the first event it was tried with, and no other."""
+
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> dict:
+        await send_welcome_email(event["email"], event["name"])
+        await create_default_settings(event["user_id"])
+        return {"user_id": 42, "message": "Welcome aboard, Grace Hopper!", "type": "info"}
+
+    return FastStream(broker)
+
+
+def app_nameless_notification(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> dict:
+        await send_welcome_email(event["email"], event["name"])
+        await create_default_settings(event["user_id"])
+        return welcome_notification(42, "")
+
+    return FastStream(broker)
+
+
+def app_extra_field(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> dict:
+        await send_welcome_email(event["email"], event["name"])
+        await create_default_settings(event["user_id"])
+        return {**welcome_notification(event["user_id"], event["name"]), "email": event["email"]}
+
+    return FastStream(broker)
+
+
+def app_does_the_work(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    """Business logic in the handler: it writes the service's outbox itself, as well as calling it."""
+
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> dict:
+        sent_emails.append(event["email"])
+        await send_welcome_email(event["email"], event["name"])
+        await create_default_settings(event["user_id"])
+        return welcome_notification(event["user_id"], event["name"])
+
+    return FastStream(broker)
+
+
+def app_latest(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    """The default offset reset: a new consumer starts after the events already on the topic."""
+
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created)
+    async def on_user_created(event: dict) -> dict:
+        await send_welcome_email(event["email"], event["name"])
+        await create_default_settings(event["user_id"])
+        return welcome_notification(event["user_id"], event["name"])
+
+    return FastStream(broker)
+
+
+async def app_async_factory(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> dict:
+        return welcome_notification(event["user_id"], event["name"])
+
+    return FastStream(broker)
+
+
+def app_hangs(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> dict:
+        await asyncio.Event().wait()  # never returns
+
+    return FastStream(broker)
+
+
+def app_hangs_for_other_users(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    """Works for user 42 (the in-memory event), hangs for anyone else: on the real broker."""
+
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> dict:
+        await send_welcome_email(event["email"], event["name"])
+        await create_default_settings(event["user_id"])
+        if event["user_id"] != 42:
+            await asyncio.Event().wait()
         return welcome_notification(event["user_id"], event["name"])
 
     return FastStream(broker)
