@@ -240,8 +240,12 @@ def up(names: list[str] | None = None, root: Path | None = None) -> list[Outcome
         return list(pool.map(lambda pair: wait_ready(pair[0], pair[1], root) if pair[1] else pair[0], started))
 
 
-def stop(spec: BrokerSpec, root: Path | None = None, timeout: float = 15.0) -> Outcome:
-    """Stop every broker of ``spec``'s kind that ``up`` started (on any port); others are left alone."""
+def stop(spec: BrokerSpec, root: Path | None = None, timeout: float = 3.0) -> Outcome:
+    """Stop every broker of ``spec``'s kind that ``up`` started (on any port); others are left alone.
+
+    A broker still draining its clients after ``timeout`` seconds is killed: embedded brokers keep
+    nothing worth saving (every start begins empty), so waiting longer only keeps ``make down`` busy.
+    """
     root = root or state_dir()
     paths = sorted(_run_dir(root).glob(f"{spec.name}-*.json"))
     records = [(path, record) for path in paths if (record := _read(path)) is not None]

@@ -373,7 +373,7 @@ def build_notifier(broker: KafkaBroker, topic: str):
                                                raise_errors=False)
                 except TimeoutError:
                     fail(f"it worked in memory, but the notification did not come back through the real Kafka "
-                         f"broker within {TIMEOUT:g} s. Run `python -m helpers status` to check the broker.")
+                         f"broker within {TIMEOUT:g} s. Run `make status` in a terminal to check the broker.")
         finally:
             await broker.stop()
         return self._judge(notify, REAL_CALL, returned, observed, broker, topic, real=True)
@@ -476,7 +476,7 @@ def build_welcome_app(broker: KafkaBroker, user_created: str, notifications: str
                         await self.sandbox.handled(notifications, timeout=TIMEOUT, raise_errors=False)
                     except TimeoutError:
                         fail(f"it worked in memory, but the notification did not come back through the real "
-                             f"Kafka broker within {TIMEOUT:g} s. Run `python -m helpers status` to check the broker.")
+                             f"Kafka broker within {TIMEOUT:g} s. Run `make status` in a terminal to check the broker.")
             finally:
                 await broker.stop()
         body = self._judge(observed, broker, user_created, notifications, event, other=IN_MEMORY_EVENT,

@@ -325,7 +325,7 @@ class ContractExercise(Exercise):
             deliveries = await sandbox.handled(topic, count=len(self.cases), timeout=TIMEOUT, raise_errors=False)
         except TimeoutError:
             fail(f"the events did not all come back within {TIMEOUT:g} s. "
-                 "Run `python -m helpers status` to check the broker.")
+                 "Run `make status` in a terminal to check the broker.")
         finally:
             await broker.stop()
         outcomes: dict[str, Outcome] = {}

@@ -407,10 +407,10 @@ def make_lifespan(broker: KafkaBroker):
         self._judge_errors(run)
         if not seen["connected"]:
             fail("in memory it worked, but on the real Kafka broker `broker.ping()` failed while the app was "
-                 "serving. Run `python -m helpers status` to check the broker.")
+                 "serving. Run `make status` in a terminal to check the broker.")
         if not seen["consumed"]:
             fail(f"the broker was connected, but its subscriber did not receive a test event within {TIMEOUT:g} s "
-                 "on the real Kafka broker. Run `python -m helpers status` to check the broker.")
+                 "on the real Kafka broker. Run `make status` in a terminal to check the broker.")
         if not disconnected:
             fail("on the real Kafka broker the broker still answered `ping` after shutdown: stop it after "
                  "`yield`.")
@@ -725,7 +725,7 @@ def build_api(broker: KafkaBroker, topic: str) -> FastAPI:
                     deliveries = await sandbox.handled(topic, timeout=TIMEOUT, raise_errors=False)
                 except TimeoutError:
                     fail(f"in memory it worked, but no event arrived on the real Kafka topic within {TIMEOUT:g} s. "
-                         "Run `python -m helpers status` to check the broker.")
+                         "Run `make status` in a terminal to check the broker.")
                 self._judge_event(deliveries[0].body, create_user.awaited[0].result, SIGNUP)
                 bad = await _post(api, NO_PASSWORD)
                 if bad.status != 422 or len(sandbox.flow.published(topic)) != 1:

@@ -387,7 +387,7 @@ async def on_signup(event: UserCreated) -> None:
                     deliveries = await sandbox.handled(topic, timeout=TIMEOUT, raise_errors=False)
                 except TimeoutError:
                     fail(f"it worked in memory, but nothing came back through the real Kafka broker within "
-                         f"{TIMEOUT:g} s. Run `python -m helpers status` to check the broker.")
+                         f"{TIMEOUT:g} s. Run `make status` in a terminal to check the broker.")
                 finally:
                     await broker.stop()
                 if deliveries[0].error is not None:
