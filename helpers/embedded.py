@@ -250,7 +250,7 @@ def stop(spec: BrokerSpec, root: Path | None = None, timeout: float = 3.0) -> Ou
     paths = sorted(_run_dir(root).glob(f"{spec.name}-*.json"))
     records = [(path, record) for path in paths if (record := _read(path)) is not None]
     if not records:
-        return Outcome(spec, "stopped", "nothing of ours was running")
+        return Outcome(spec, "stopped", "not started by the course: left as it is")
     for path, record in records:
         _terminate(record["pid"], timeout)
         path.unlink(missing_ok=True)

@@ -136,7 +136,7 @@ async def lifecycle(names: list[str], port_of: dict[str, int], state: Path) -> N
 
     for o in embedded.down(names):
         assert o.state == "stopped"
-        assert o.detail == "nothing of ours was running"
+        assert o.detail == "not started by the course: left as it is"
 
 
 @pytest.mark.parametrize("name", FAST_ONES)
@@ -177,7 +177,7 @@ def test_a_broker_that_answers_already_is_reused_and_left_running(state):
     assert embedded.read_record(REDIS) is None
 
     [outcome] = embedded.down(["redis"])
-    assert outcome.detail == "nothing of ours was running"
+    assert outcome.detail == "not started by the course: left as it is"
     with socket.create_connection(REDIS.address(), timeout=2) as conn:
         conn.sendall(b"PING\r\n")
         assert conn.recv(64).startswith(b"+PONG")
