@@ -6,6 +6,7 @@ A checker swaps them into the handler's module globals for the duration of one c
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import inspect
 from dataclasses import dataclass, field
@@ -48,8 +49,12 @@ class FakeService:
 
 @contextlib.contextmanager
 def patched(func: Any, *names: str):
-    """Replace ``names`` in ``func``'s globals with fakes; yield them by name."""
-    func = getattr(func, "_original_call", func)
+    """Replace ``names`` in ``func``'s globals with fakes; yield them by name.
+
+    A handler wrapped by a decorator from another module (``functools.wraps``) is unwrapped first:
+    the services it calls are names in *its* module, not the decorator's.
+    """
+    func = inspect.unwrap(getattr(func, "_original_call", func))
     namespace = func.__globals__
     saved = {n: namespace[n] for n in names if n in namespace}
     fakes = {n: FakeService(n, _signature(saved.get(n))) for n in names}
@@ -57,14 +62,29 @@ def patched(func: Any, *names: str):
     try:
         yield fakes
     finally:
-        for fake in fakes.values():
-            for call in fake.calls:
-                call.coroutine.close()  # a call that was never awaited must not warn later
+        _finish_unawaited([call.coroutine for fake in fakes.values() for call in fake.calls if not call.awaited])
         for n in names:
             if n in saved:
                 namespace[n] = saved[n]
             else:
                 namespace.pop(n, None)
+
+
+def _finish_unawaited(coroutines: list[Any]) -> None:
+    """A call that was never awaited must not warn later: close it, or cancel the task that holds it.
+
+    (Closing a coroutine that a learner's ``create_task`` still holds would make that task fail
+    noisily with "cannot reuse already awaited coroutine".)
+    """
+    try:
+        tasks = {task.get_coro(): task for task in asyncio.all_tasks()}
+    except RuntimeError:  # no running loop
+        tasks = {}
+    for coroutine in coroutines:
+        if coroutine in tasks:
+            tasks[coroutine].cancel()
+        else:
+            coroutine.close()
 
 
 def _signature(func: Any) -> inspect.Signature | None:
