@@ -3,13 +3,15 @@
     python scripts/build_site.py [--out DIR]      (default: _build/site; open DIR/index.html)
 
 Pages come from solutions/ (outputs of a real run). Cells that hold an exercise's solution are folded
-("hide-input") so a reader sees the verdict and opens the code only when they want it. Mermaid diagrams are
+("hide-input") so a reader sees the verdict and opens the code only when they want it; the cells that only
+make sense in a running notebook (commented hint calls, the learner's progress table) are left out. Mermaid diagrams are
 rendered in the browser by a copy of mermaid.js taken from the npm registry and served with the site.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
@@ -30,6 +32,18 @@ def solution_cells(source: Path) -> set[int]:
     return {i for i, cell in enumerate(nb.cells) if "### BEGIN SOLUTION" in cell.source}
 
 
+HINT_CELL = re.compile(r"^(\s*#\s*ex\d+\.(hint|solution)\(\d*\)\s*)+$")
+
+
+def for_the_notebook_only(cell: nbformat.NotebookNode) -> bool:
+    """Cells that only make sense in a running notebook: the commented hint and solution calls, the
+    learner's own progress table, and the lines that introduce them."""
+    text = cell.source.strip()
+    if cell.cell_type == "markdown":
+        return text.startswith(("Stuck?", "Your progress so far"))
+    return bool(HINT_CELL.match(text)) or "progress.show()" in text
+
+
 def stage_lessons(stage: Path) -> list[Path]:
     pages = []
     (stage / "lessons").mkdir(parents=True)
@@ -39,6 +53,7 @@ def stage_lessons(stage: Path) -> list[Path]:
             tags = nb.cells[index].metadata.setdefault("tags", [])
             if "hide-input" not in tags:
                 tags.append("hide-input")
+        nb.cells = [cell for cell in nb.cells if not for_the_notebook_only(cell)]
         page = stage / "lessons" / f"{source.stem}.ipynb"
         nbformat.write(nb, page)
         pages.append(page)

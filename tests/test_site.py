@@ -42,7 +42,15 @@ def test_solutions_are_folded_and_their_verdicts_shown(site):
         assert folded == len(build_site.solution_cells(source)), source.name
     lesson01 = (site / "lessons" / "01-first-consumer.html").read_text()
     assert "Exercise 01.1 correct:" in lesson01
-    assert "Show code cell source" in lesson01
+    assert "Show the solution" in lesson01
+
+
+def test_cells_for_the_running_notebook_only_are_left_out(site):
+    for source in lessons():
+        page = (site / "lessons" / f"{source.stem}.html").read_text()
+        assert not re.search(r"#\s*ex\d\.(hint|solution)\(\)", page), source.name
+        assert "progress.show()" not in page, source.name
+        assert "Your progress:" not in page, source.name
 
 
 def test_stored_outputs_are_on_the_page(site):
@@ -69,7 +77,9 @@ def test_mermaid_diagrams_render_in_a_browser(site):
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/lessons/01-first-consumer.html")
             page.wait_for_function("() => document.querySelectorAll('.mermaid svg').length >= 2", timeout=20_000)
             labels = page.evaluate("() => document.querySelector('.mermaid svg').textContent")
+            height = page.evaluate("() => document.querySelector('.mermaid svg').getBoundingClientRect().height")
             browser.close()
     finally:
         server.shutdown()
     assert "Signup service" in labels
+    assert height < 400, f"a one-row flowchart is drawn {height:.0f} px tall: forced into a fixed box?"
