@@ -7,14 +7,16 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: course setup brokers down status doctor progress reset-progress test notebooks check-notebooks site bench clean-sandboxes
+.PHONY: course setup reinstall brokers down status doctor progress reset-progress test notebooks check-notebooks site bench clean-sandboxes
 
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-# The course's environment comes first on PATH, so `python -m helpers ...` works in JupyterLab's terminals.
-course: setup brokers
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 \
+# JupyterLab opens even when a broker did not start: lesson 00 then shows which one and how to fix it.
+# Its terminals get no make variables, so `make status` there behaves as in any other terminal.
+course: setup
+	-$(PY) -m helpers up
+	env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS $(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 \
 		--ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT) notebooks/00-welcome.ipynb
 
 setup: $(STAMP)
@@ -29,6 +31,11 @@ $(STAMP): requirements.txt pyproject.toml
 
 brokers: setup
 	$(PY) -m helpers up
+
+# After a package went missing from .venv (doctor says so): install everything again.
+reinstall:
+	rm -f $(STAMP)
+	$(MAKE) setup
 
 down:
 	$(PY) -m helpers down

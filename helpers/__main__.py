@@ -49,7 +49,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     for o in outcomes:
         timing = f" in {o.seconds:.2f} s" if o.state == "started" else ""
         optional = " (optional: no lesson needs it)" if o.spec.name not in needed and o.state != "started" else ""
-        print(f"{o.spec.title:<9} {o.spec.url:<38} {o.state}{timing} {o.detail}{optional}".rstrip())
+        print(f"{o.spec.title:<9} {o.spec.shown_url:<38} {o.state}{timing} {o.detail}{optional}".rstrip())
     # Only a broker that a lesson needs and that is not up blocks the course; the others are reported.
     blocked = [o for o in outcomes if o.spec.name in needed and o.state in ("failed", "not-local", "unavailable")]
     return 1 if blocked else 0
@@ -69,24 +69,30 @@ def cmd_status(args: argparse.Namespace) -> int:
         record = embedded.read_record(h.spec)
         origin = f"embedded pid {record['pid']}" if record else ("external" if h.ok else "")
         latency = f"{h.latency_ms:.0f} ms" if h.latency_ms is not None else ""
-        print(f"{MARK[h.ok]} {h.spec.title:<9} {h.spec.url:<38} {h.detail:<16} {latency:>7}  {origin}".rstrip())
+        print(f"{MARK[h.ok]} {h.spec.title:<9} {h.spec.shown_url:<38} {h.detail:<16} {latency:>7}  {origin}".rstrip())
     down = [h for h in results if not h.ok and h.spec.name in (args.require or needed)]
     for h in down:
-        print("\n" + fix_message(h.spec, h.reason))
+        print("\n" + fix_message(h.spec, h.reason, where="terminal"))
     return 1 if down else 0
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from .cleanup import clean_matching, clean_namespace, leftovers
+    from .cleanup import CLEANERS, clean_matching, clean_namespace, leftovers
+    from .probes import reachable
 
+    kinds = tuple(kind for kind in CLEANERS if reachable(BROKERS[kind]) is None)
+    for kind in sorted(set(CLEANERS) - set(kinds)):
+        print(f"skipped {BROKERS[kind].title}: it does not answer at {BROKERS[kind].shown_url}")
+    where = ", ".join(BROKERS[k].title for k in kinds) or "no broker"
     if args.all or args.prefix:
         prefix = args.prefix or "lesson"
-        asyncio.run(clean_namespace(prefix))
-        print(f"deleted Kafka topics, Redis keys and JetStream streams starting with {prefix!r}")
+        asyncio.run(clean_namespace(prefix, kinds))
+        print(f"deleted what starts with {prefix!r} on {where}")
         return 0
-    asyncio.run(clean_matching(leftovers()))
+    asyncio.run(clean_matching(leftovers(), kinds))
     who = f"{learner()}'s" if learner() else "your"
-    print(f"deleted {who} sandboxes of interrupted lesson runs (notebooks still running on this machine keep theirs)")
+    print(f"deleted {who} sandboxes of interrupted lesson runs on {where} "
+          "(notebooks still running on this machine keep theirs)")
     return 0
 
 
@@ -94,7 +100,8 @@ def cmd_progress(args: argparse.Namespace) -> int:
     from . import progress
 
     if args.reset:
-        print(f"progress reset: removed {progress.reset()}")
+        removed = progress.reset()
+        print(f"progress reset: removed {removed}" if removed else "no progress recorded yet: nothing to reset")
         return 0
     print(progress.table())
     return 0

@@ -155,9 +155,16 @@ def live_prefixes() -> set[str]:
 
 
 def leftovers() -> Match:
-    """This learner's sandbox names (``COURSE_LEARNER``, or the runs without a learner) not in use here."""
+    """This learner's sandbox names (``COURSE_LEARNER``, or the runs without a learner) not in use here.
+
+    A run without a learner is ``lessonNN-<run id>``; one of a learner whose name looks like a run id
+    (``lessonNN-123456-<run id>``) must not pass for it, hence the look-ahead.
+    """
     who = learner()
-    pattern = re.compile(rf"^(lesson\d\d-{re.escape(who) + '-' if who else ''}[0-9a-f]{{6}})[.-]")
+    if who:
+        pattern = re.compile(rf"^(lesson\d\d-{re.escape(who)}-[0-9a-f]{{6}})[.-]")
+    else:
+        pattern = re.compile(r"^(lesson\d\d-[0-9a-f]{6})[.-](?![0-9a-f]{6}[.-])")
     live = live_prefixes()
 
     def match(name: str) -> bool:

@@ -66,10 +66,10 @@ def check_packages() -> Finding:
         if found != wanted:
             different.append(f"{name} {found} (course: {wanted})")
     if missing:
-        return Finding("Packages", False, "missing: " + ", ".join(missing), "make setup")
+        return Finding("Packages", False, "missing: " + ", ".join(missing), "make reinstall")
     if different:
         return Finding("Packages", False, "other versions: " + ", ".join(different),
-                       "make setup (the lessons are tested with the pinned versions)", blocking=False)
+                       "make reinstall (the lessons are tested with the pinned versions)", blocking=False)
     return Finding("Packages", True, f"all {len(pinned_requirements())} pinned packages installed")
 
 
@@ -80,12 +80,12 @@ def check_kernel() -> Finding:
     try:
         manager, client = start_new_kernel(kernel_name="python3", startup_timeout=30, stderr=subprocess.DEVNULL)
     except Exception as exc:  # noqa: BLE001 - any failure to start is the finding
-        return Finding("Jupyter kernel", False, f"does not start: {exc}", "make setup")
+        return Finding("Jupyter kernel", False, f"does not start: {exc}", "make reinstall")
     try:
         reply = client.execute_interactive("import helpers, faststream", timeout=30, output_hook=lambda msg: None)
         if reply["content"]["status"] != "ok":
             error = f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}"
-            return Finding("Jupyter kernel", False, f"starts, but `import helpers` fails ({error})", "make setup")
+            return Finding("Jupyter kernel", False, f"starts, but `import helpers` fails ({error})", "make reinstall")
         return Finding("Jupyter kernel", True, "python3 starts and imports the course runtime")
     finally:
         client.stop_channels()
@@ -97,7 +97,7 @@ def check_brokers() -> list[Finding]:
     findings = []
     for health in asyncio.run(check_all()):
         spec = health.spec
-        label = f"{spec.title} ({spec.env_var}={spec.url})"
+        label = f"{spec.title} ({spec.env_var}={spec.shown_url})"
         if health.ok:
             findings.append(Finding(label, True, f"round trip ok, {health.latency_ms:.0f} ms"))
             continue
@@ -106,7 +106,7 @@ def check_brokers() -> list[Finding]:
         elif spec.is_local():
             fix = "make brokers"
         else:
-            fix = f"check that the cluster at {spec.url} is up and reachable from here (VPN, firewall, credentials)"
+            fix = f"check that the cluster at {spec.shown_url} is up and reachable from here (VPN, firewall, credentials)"
         detail = health.detail if spec.name in needed else f"{health.detail} (optional: no lesson needs it yet)"
         findings.append(Finding(label, False, detail, fix, blocking=spec.name in needed))
     return findings
@@ -115,10 +115,24 @@ def check_brokers() -> list[Finding]:
 def check_jupyter_port() -> Finding:
     with socket.socket() as sock:
         taken = sock.connect_ex(("127.0.0.1", JUPYTER_PORT)) == 0
-    if taken:
-        return Finding(f"Port {JUPYTER_PORT}", False, "taken (another Jupyter?)",
-                       "JupyterLab will pick the next free port; or stop the other server", blocking=False)
-    return Finding(f"Port {JUPYTER_PORT}", True, "free for JupyterLab")
+    if not taken:
+        return Finding(f"Port {JUPYTER_PORT}", True, "free for JupyterLab")
+    if _is_jupyter(JUPYTER_PORT):
+        return Finding(f"Port {JUPYTER_PORT}", True, "a Jupyter server runs there already (`make course`?)")
+    return Finding(f"Port {JUPYTER_PORT}", False, "taken by another program",
+                   "JupyterLab will pick the next free port; or stop that program", blocking=False)
+
+
+def _is_jupyter(port: int) -> bool:
+    """A Jupyter server answers /api with its version, even without a token."""
+    import json
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=1) as reply:
+            return "version" in json.loads(reply.read())
+    except (OSError, ValueError):
+        return False
 
 
 def run() -> int:

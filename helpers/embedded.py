@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import NOT_THIS_BROKER, fix_message
+from .errors import NO_ANSWER, NOT_THIS_BROKER, fix_message
 from .probes import reachable
 from .settings import BROKERS, BrokerSpec, state_dir
 
@@ -190,8 +190,8 @@ def start(spec: BrokerSpec, root: Path | None = None) -> tuple[Outcome, subproce
         state = "running" if record else "reused"
         detail = f"pid {record['pid']}" if record else "already answering; left as it is"
         return Outcome(spec, state, detail), None
-    if NOT_THIS_BROKER in reason:
-        return Outcome(spec, "failed", fix_message(spec, reason).replace("\n", " ")), None
+    if NOT_THIS_BROKER in reason or NO_ANSWER in reason:  # the port is taken: launching there would fail
+        return Outcome(spec, "failed", fix_message(spec, reason, where="terminal").replace("\n", " ")), None
     if not spec.is_local():
         return Outcome(spec, "not-local", f"{spec.env_var} points to a remote broker that does not answer"), None
     host, port = spec.address()

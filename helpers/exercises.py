@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import progress
+from .errors import SetupProblem
 
 
 class Verdict(enum.Enum):
@@ -134,6 +135,8 @@ class Exercise:
             result = Result(self.name, Verdict.NOT_ATTEMPTED, str(exc))
         except Incorrect as exc:
             result = Result(self.name, Verdict.INCORRECT, str(exc))
+        except SetupProblem:  # a broker down, say: not the learner's fault, and not a verdict to record
+            raise
         except asyncio.CancelledError:
             if asyncio.current_task().cancelling():  # the learner interrupted the kernel: stop, as asked
                 raise

@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from faststream import BaseMiddleware
 
-from .errors import BrokerUnavailable, HandlerFailed, NothingArrived
+from .errors import STOPPED, BrokerUnavailable, HandlerFailed, NothingArrived
 from .probes import reachable
 from .settings import BrokerSpec
 
@@ -117,7 +117,7 @@ class FlowLog:
                 log.publications.append(publication)
                 try:
                     sent = call_next(cmd)
-                    return await (sent if watch is None else while_answering(watch, sent))
+                    return await (sent if watch is None else while_answering((watch,), sent))
                 except BaseException:
                     log.publications.remove(publication)
                     raise
@@ -155,18 +155,20 @@ class FlowLog:
         return True
 
     async def handled(
-        self, to: Any, count: int = 1, timeout: float = 10.0, *, raise_errors: bool = True
+        self, to: Any, count: int = 1, timeout: float = 10.0, *, raise_errors: bool = True,
+        topics: Iterable[str] = (),
     ) -> list[Delivery]:
         """Wait for the next ``count`` messages sent to ``to`` (a channel name or a handler) to be processed.
 
         Each call returns messages that no earlier call for the same ``to`` returned. A handler that
         raised is reported as :class:`HandlerFailed` (unless ``raise_errors=False``), so a broken
-        handler is a clear error in the cell that waits, not a log line somewhere else.
+        handler is a clear error in the cell that waits, not a log line somewhere else. ``topics``, the
+        topics a handler listens on, let a wait on a handler say where messages went instead.
         """
         key = ("handled", _key_of(to))
         start = self._returned.get(key, 0)
         if not await self.wait(lambda: len(self.delivered(to)) >= start + count, timeout):
-            raise NothingArrived(self.explain(to, count, timeout, earlier=start))
+            raise NothingArrived(self.explain(to, count, timeout, earlier=start, topics=topics))
         deliveries = self.delivered(to)[start : start + count]
         self._returned[key] = start + count
         failed = next((d for d in deliveries if d.error is not None), None)
@@ -185,10 +187,10 @@ class FlowLog:
             self._returned[key] = start + count
             return self.published(channel)[start : start + count]
         got = len(self.published(channel)) - start
-        elsewhere = sorted({self.strip(p.channel) for p in self.publications if p.channel != channel})
+        elsewhere = sorted({self._shown(p.channel) for p in self.publications if p.channel != channel})
         hint = f" Messages went to: {', '.join(elsewhere)}." if elsewhere else ""
         raise NothingArrived(
-            f"Waited {timeout:g} s for {count} new message(s) published to `{self.strip(channel)}`; "
+            f"Waited {timeout:g} s for {count} new message(s) published to {self._shown(channel)}; "
             f"{got} arrived.{_earlier(start)}{hint}"
         )
 
@@ -199,20 +201,21 @@ class FlowLog:
         rows = [(p.seq, "published", self.strip(p.channel), _short(p.body), "") for p in self.publications]
         for d in self.deliveries:
             outcome = "ok" if d.ok else (f"raised {type(d.error).__name__}" if d.error else "running")
-            rows.append((d.seq, f"→ {d.handler}", self.strip(d.channel), _short(d.body), outcome))
+            rows.append((d.seq, f"→\u00a0{d.handler}", self.strip(d.channel), _short(d.body), outcome))  # no break
         return Table(["what", "topic", "body", "outcome"], [row[1:] for row in sorted(rows)], code=["what", "topic", "body"])
 
-    def explain(self, to: Any, count: int, timeout: float, earlier: int = 0) -> str:
+    def explain(self, to: Any, count: int, timeout: float, earlier: int = 0, topics: Iterable[str] = ()) -> str:
         """Why fewer messages than expected were handled, in message-flow terms."""
-        target = to if isinstance(to, str) else _name_of(to)
+        target = to if isinstance(to, str) else handler_name_of(to)
         done = len(self.delivered(to)) - earlier
         lines = [f"Waited {timeout:g} s for {count} new message(s) handled by `{self.strip(target)}`; "
                  f"{done} arrived.{_earlier(earlier)}"]
-        if isinstance(to, str):
-            sent = self.published(to)
-            lines.append(f"Published to `{self.strip(to)}` in this run: {len(sent)}.")
+        topics = [to] if isinstance(to, str) else list(topics)
+        if topics:
+            sent = [p for p in self.publications if p.channel in topics]
+            lines.append(f"Published to {', '.join(map(self._shown, topics))} in this run: {len(sent)}.")
             if not sent:
-                others = sorted({self.strip(p.channel) for p in self.publications})
+                others = sorted({self._shown(p.channel) for p in self.publications if p.channel not in topics})
                 if others:
                     lines.append(f"Messages did go to: {', '.join(others)}. Is the topic name right?")
                 else:
@@ -222,6 +225,11 @@ class FlowLog:
                              "subscriber listening on that topic?")
         return " ".join(lines)
 
+    def _shown(self, channel: str) -> str:
+        """A channel as the learner wrote it; one outside the sandbox says so, or it would look the same."""
+        short = self.strip(channel)
+        return f"`{short}`" if short != channel or self.strip is str else f"`{channel}` (not an sb.topic(...) name)"
+
 
 def _earlier(returned: int) -> str:
     if not returned:
@@ -229,30 +237,35 @@ def _earlier(returned: int) -> str:
     return f" ({returned} earlier one(s) went to a previous wait: publish again, then wait, to see a new one.)"
 
 
-async def while_answering(spec: BrokerSpec, work: Any, every: float = 1.0) -> Any:
-    """Await ``work``, checking every second that ``spec``'s broker still answers.
+async def while_answering(specs: Iterable[BrokerSpec], work: Any, every: float = 1.0) -> Any:
+    """Await ``work``, checking every second that the brokers of ``specs`` still answer.
 
-    A Kafka client waits up to its request timeout (40 s) for a broker that died; the learner
-    should hear about it within seconds. A slow but living broker is simply waited for.
+    A Kafka client waits up to its request timeout for a broker that died, and a wait for messages
+    waits its whole timeout; the learner should hear within seconds that the broker is the reason.
+    A slow but living broker is simply waited for.
     """
     task = asyncio.ensure_future(work)
-    while True:
-        done, _ = await asyncio.wait({task}, timeout=every)
-        if done:
-            return task.result()
-        reason = await asyncio.to_thread(reachable, spec, every)
-        if reason is not None:
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=every)
+            if done:
+                return task.result()
+            for spec in specs:
+                reason = await asyncio.to_thread(reachable, spec, every)
+                if reason is not None:
+                    raise BrokerUnavailable(spec, f"{STOPPED}: {reason}")
+    finally:
+        if not task.done():
             task.cancel()
-            raise BrokerUnavailable(spec, f"it stopped answering: {reason}")
 
 
-def _short(body: Any, limit: int = 70) -> str:
+def _short(body: Any, limit: int = 90) -> str:
     text = body.decode(errors="replace") if isinstance(body, bytes) else repr(body)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _key_of(to: Any) -> str:
-    return to if isinstance(to, str) else "handler:" + _name_of(to)
+    return to if isinstance(to, str) else "handler:" + handler_name_of(to)
 
 
 def _matches(delivery: Delivery, to: Any) -> bool:
@@ -260,9 +273,9 @@ def _matches(delivery: Delivery, to: Any) -> bool:
         return True
     if isinstance(to, str):
         return delivery.channel == to
-    return delivery.handler == _name_of(to)
+    return delivery.handler == handler_name_of(to)
 
 
-def _name_of(handler: Any) -> str:
+def handler_name_of(handler: Any) -> str:
     """A handler's function name, also through FastStream's call wrapper."""
     return getattr(getattr(handler, "_original_call", handler), "__name__", str(handler))

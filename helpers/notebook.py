@@ -10,6 +10,10 @@ from .settings import BROKERS
 _installed = False
 
 
+NOT_STARTED = ("This broker is not connected: run its `await broker.start()` cell first. (Rerunning the cell that "
+               "creates a broker makes a new one, which starts out stopped.)")
+
+
 def connection_error_types() -> tuple[type[BaseException], ...]:
     types: list[type[BaseException]] = [ConnectionError]
     try:
@@ -19,6 +23,11 @@ def connection_error_types() -> tuple[type[BaseException], ...]:
     except ImportError:
         pass
     return tuple(types)
+
+
+def _not_started(etype: type[BaseException], value: BaseException) -> bool:
+    """FastStream's IncorrectState for a broker used before it was started."""
+    return etype.__name__ == "IncorrectState" and "connect broker first" in str(value)
 
 
 def install() -> None:
@@ -37,6 +46,9 @@ def install() -> None:
             shell.showtraceback((etype, value, tb), exception_only=True)
             return
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        if _not_started(etype, value):
+            print("\n" + NOT_STARTED)
+            return
         text = f"{etype.__name__} {value}"
         named = [s for s in BROKERS.values() if str(s.address()[1]) in text or s.title.lower() in text.lower()]
         down = [spec for spec in named if reachable(spec, timeout=0.3) is not None]
@@ -45,5 +57,7 @@ def install() -> None:
 
             print("\n" + "\n\n".join(fix_message(spec, "connection refused") for spec in down))
 
-    shell.set_custom_exc((CourseError, *connection_error_types()), show_with_fix)
+    from faststream.exceptions import IncorrectState
+
+    shell.set_custom_exc((CourseError, IncorrectState, *connection_error_types()), show_with_fix)
     _installed = True

@@ -2,7 +2,8 @@
 
 A TCP connection alone is not enough: another program may hold the broker's port (a web server on
 9092, say), and a client would then hang until its own timeout. So each probe also says one word of
-the broker's protocol and checks the reply. Probes to TLS endpoints stop at the TCP connection.
+the broker's protocol and checks the reply: a wrong reply means another program, no reply a broker that
+hangs (or a program that waits for something else). Probes to TLS endpoints stop at the TCP connection.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import socket
 import struct
 
-from .errors import NOT_THIS_BROKER, BrokerUnavailable
+from .errors import NO_ANSWER, NOT_THIS_BROKER, BrokerUnavailable
 from .settings import BROKERS, BrokerSpec
 
 CONNECT_TIMEOUT = 2.0
@@ -68,12 +69,17 @@ def _read(sock: socket.socket, size: int) -> bytes:
     return data
 
 
-def _speaks(spec: BrokerSpec, sock: socket.socket) -> bool:
-    sock.settimeout(REPLY_TIMEOUT)  # a broker replies in milliseconds; a web server waits for more input
+def _answer(spec: BrokerSpec, sock: socket.socket, port: int) -> str | None:
+    """None when the peer speaks ``spec``'s protocol, else what it did instead."""
+    sock.settimeout(REPLY_TIMEOUT)  # a broker replies in milliseconds
     try:
-        return HELLO[spec.name](sock)
-    except OSError:  # silence, a reset or a closed connection: not this broker
-        return False
+        if HELLO[spec.name](sock):
+            return None
+    except TimeoutError:
+        return f"something accepts connections on port {port} but {NO_ANSWER}"
+    except OSError:  # a reset or a closed connection
+        pass
+    return f"something answers on port {port}, but it {NOT_THIS_BROKER} {spec.title}"
 
 
 def reachable(spec: BrokerSpec, timeout: float = CONNECT_TIMEOUT) -> str | None:
@@ -82,9 +88,9 @@ def reachable(spec: BrokerSpec, timeout: float = CONNECT_TIMEOUT) -> str | None:
     for host, port in spec.addresses():
         try:
             with socket.create_connection((host, port), timeout=timeout) as sock:
-                if spec.uses_tls() or _speaks(spec, sock):
+                reason = None if spec.uses_tls() else _answer(spec, sock, port)
+                if reason is None:
                     return None
-                reason = f"something answers on port {port}, but it {NOT_THIS_BROKER} {spec.title}"
         except socket.timeout:
             reason = f"no answer within {timeout:g} s"
         except OSError as exc:

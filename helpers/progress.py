@@ -42,9 +42,12 @@ def record(exercise_id: str, title: str, verdict: str) -> None:
     tmp.replace(path)
 
 
-def reset() -> Path:
+def reset() -> Path | None:
+    """Forget this learner's results; the file removed, or None when there was none."""
     path = progress_file()
-    path.unlink(missing_ok=True)
+    if not path.exists():
+        return None
+    path.unlink()
     return path
 
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import CourseError
+from .errors import SetupProblem
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-class SettingError(CourseError, ValueError):
+class SettingError(SetupProblem, ValueError):
     """A broker setting that cannot be a URL of that broker."""
 
 
@@ -37,6 +37,11 @@ class BrokerSpec:
     @property
     def url(self) -> str:
         return os.environ.get(self.env_var, "").strip() or self.default_url
+
+    @property
+    def shown_url(self) -> str:
+        """The URL with its password masked, for tables and messages that may be saved or shared."""
+        return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", self.url)
 
     def address(self) -> tuple[str, int]:
         """The first host and port of the configured URL (Kafka may list several)."""
@@ -97,9 +102,18 @@ def state_dir() -> Path:
 
 
 def learner() -> str:
-    """The learner's name in workshop mode (``COURSE_LEARNER``), as a name-safe slug; '' when alone."""
-    raw = os.environ.get("COURSE_LEARNER", "").strip().lower()
-    return re.sub(r"[^a-z0-9]+", "", raw)[:16]
+    """The learner's name in workshop mode (``COURSE_LEARNER``), as a name-safe slug; '' when alone.
+
+    A name with no letters a-z or digits (in another script, say) gets a slug made from its hash, so
+    that it still names its own sandboxes and progress.
+    """
+    raw = os.environ.get("COURSE_LEARNER", "").strip()
+    slug = re.sub(r"[^a-z0-9]+", "", raw.lower())[:16]
+    if raw and not slug:
+        import hashlib
+
+        slug = "u" + hashlib.sha1(raw.encode()).hexdigest()[:8]
+    return slug
 
 
 def kafka_security():

@@ -20,7 +20,7 @@ async def check_setup() -> Table:
     for h in results:
         mark = "✅ ok" if h.ok else ("❌ down" if h.spec.name in needed else "⚪ not running (optional)")
         used = f"lesson {needed[h.spec.name]}" if h.spec.name in needed else "optional: no lesson needs it yet"
-        rows.append((h.spec.title, h.spec.env_var, h.spec.url, mark, used))
+        rows.append((h.spec.title, h.spec.env_var, h.spec.shown_url, mark, used))
     missing = [h for h in results if not h.ok and h.spec.name in needed]
     if missing:
         title = f"{', '.join(h.spec.title for h in missing)} down: the lessons need it. The fix is below the table."

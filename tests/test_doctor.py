@@ -9,6 +9,8 @@ import threading
 import pytest
 
 from helpers.embedded import free_port
+
+from .conftest import tcp_program
 from helpers.settings import REPO_ROOT
 
 
@@ -43,25 +45,9 @@ def test_an_optional_broker_down_is_a_warning_only():
 
 @pytest.fixture
 def impostor():
-    """A program on a port that accepts connections and speaks no broker protocol."""
-    server = socket.create_server(("127.0.0.1", 0))
-    stop = threading.Event()
-
-    def serve():
-        server.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-                conn.close()
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield server.getsockname()[1]
-    stop.set()
-    thread.join()
-    server.close()
+    """A program on a port that accepts connections and closes them without a word."""
+    with tcp_program(lambda conn: None) as port:
+        yield port
 
 
 def test_a_port_taken_by_another_program_is_named(impostor):
@@ -70,3 +56,34 @@ def test_a_port_taken_by_another_program_is_named(impostor):
     assert f"something answers on port {impostor}, but it does not speak Redis" in result.stdout
     assert f"fix: see which program holds port {impostor} with `ss -ltnp 'sport = :{impostor}'`" in result.stdout
     assert "or set REDIS_URL to a free port, then run `make brokers`" in result.stdout
+
+
+def test_the_jupyter_port_held_by_a_jupyter_server_is_fine_and_by_another_program_a_warning(impostor, monkeypatch):
+    import http.server
+    import json
+
+    from helpers import doctor as doc
+
+    class FakeJupyter(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            body = json.dumps({"version": "2.17.0"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), FakeJupyter)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setattr(doc, "JUPYTER_PORT", server.server_address[1])
+        finding = doc.check_jupyter_port()
+        assert finding.ok and "a Jupyter server runs there already" in finding.detail
+    finally:
+        server.shutdown()
+        server.server_close()
+    monkeypatch.setattr(doc, "JUPYTER_PORT", impostor)
+    finding = doc.check_jupyter_port()
+    assert not finding.ok and not finding.blocking and finding.detail == "taken by another program"

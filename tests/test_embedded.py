@@ -271,7 +271,7 @@ def test_cli_up_fails_when_another_program_holds_the_port(state, ports):
     with socket.create_server(("127.0.0.1", port)) as impostor:  # accepts connections, never speaks Redis
         up = cli("up", "redis")
     assert up.returncode == 1, up.stdout + up.stderr
-    assert f"Something answers at redis://127.0.0.1:{port}, but it does not speak Redis" in up.stdout
+    assert f"Something accepts connections at redis://127.0.0.1:{port} but does not answer as Redis" in up.stdout
     assert "set REDIS_URL to a free port" in up.stdout
     assert embedded.read_record(REDIS) is None
 
@@ -290,3 +290,13 @@ def test_cli_up_succeeds_when_only_an_optional_broker_cannot_start(state, ports)
         up = cli("up", "mqtt")
     assert up.returncode == 0, up.stdout + up.stderr  # no lesson needs MQTT: the course can go on
     assert "failed" in up.stdout and "(optional: no lesson needs it)" in up.stdout
+
+
+def test_cli_clean_skips_a_broker_that_is_down(ports, tmp_path, monkeypatch):
+    port = ports("nats")["nats"]
+    monkeypatch.setenv("COURSE_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("COURSE_LEARNER", "cleantest")  # deletes only its own (none): other tests' runs go on
+    result = cli("clean")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"skipped NATS: it does not answer at nats://127.0.0.1:{port}" in result.stdout
+    assert "deleted cleantest's sandboxes of interrupted lesson runs on Kafka, Redis (notebooks" in result.stdout

@@ -18,6 +18,8 @@ from helpers.errors import BrokerUnavailable, CourseError
 from helpers.sandbox import Sandbox
 from helpers.settings import KAFKA, REDIS
 
+from .conftest import tcp_program
+
 FAST = 5.0  # seconds: "fails fast" means well before any client's own retries
 
 
@@ -178,9 +180,32 @@ def test_a_web_server_on_the_port_is_not_taken_for_the_broker(name, http_server,
         probes.require(name)
     assert time.monotonic() - began < FAST
     message = str(info.value)
-    assert f"something answers on port {http_server}, but it does not speak {spec.title}" in info.value.reason
-    assert f"Something answers at {spec.url}, but it does not speak {spec.title}." in message
+    # A web server answers a line-based greeting (Redis's PING) with an HTTP error, and waits in silence for
+    # the end of a binary one: either way the message names the port and both ways out.
+    assert info.value.reason in (f"something accepts connections on port {http_server} but does not answer",
+                                 f"something answers on port {http_server}, but it does not speak {spec.title}")
     assert f"ss -ltnp 'sport = :{http_server}'" in message and f"set {spec.env_var} to a free port" in message
+
+
+@pytest.fixture
+def chatty_server():
+    """A program that greets every connection in its own protocol, whatever it is sent."""
+    with tcp_program(lambda conn: conn.sendall(b"SSH-2.0-OpenSSH_9.2\r\n")) as port:
+        yield port
+
+
+@pytest.mark.parametrize("name", sorted(URL_OF))
+def test_another_protocol_on_the_port_is_named_as_another_program(name, chatty_server, monkeypatch):
+    from helpers.settings import BROKERS
+
+    spec = BROKERS[name]
+    monkeypatch.setenv(spec.env_var, URL_OF[name].format(chatty_server))
+    with pytest.raises(BrokerUnavailable) as info:
+        probes.require(name)
+    assert info.value.reason == f"something answers on port {chatty_server}, but it does not speak {spec.title}"
+    message = str(info.value)
+    assert f"Something answers at {spec.shown_url}, but it does not speak {spec.title}." in message
+    assert f"Another program holds its port: see which program holds port {chatty_server}" in message
 
 
 @pytest.mark.parametrize("name", sorted(URL_OF))

@@ -179,7 +179,7 @@ async def test_published_times_out_with_where_messages_went(kafka_sandbox):
     assert "1 arrived" in str(info.value)
     with pytest.raises(NothingArrived) as info:
         await kafka_sandbox.published(kafka_sandbox.topic("refunds"), timeout=0.5)
-    assert "Messages went to: orders." in str(info.value)
+    assert "Messages went to: `orders`." in str(info.value)
 
 
 async def test_close_deletes_the_sandbox_topics_and_only_those(kafka_sandbox):
@@ -295,19 +295,91 @@ async def test_clean_deletes_only_this_learners_interrupted_runs(monkeypatch):
         return Sandbox("99", needs=("kafka",))
 
     runs = {"ada-live": sandbox_of("ada"), "ada-crashed": sandbox_of("ada"), "bob": sandbox_of("bob"),
-            "solo": sandbox_of("")}
+            "solo": sandbox_of(""), "solo-crashed": sandbox_of(""),
+            "123456": sandbox_of("123456")}  # a learner whose name looks like a run id
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    crashed = runs["ada-crashed"].prefix
-    registry = state_dir() / "sandboxes" / f"{crashed}.json"
-    registry.write_text(json.dumps({"pid": int(gone.stdout)}))  # its kernel died without closing the sandbox
+    for crashed in ("ada-crashed", "solo-crashed"):  # their kernels died without closing the sandbox
+        registry = state_dir() / "sandboxes" / f"{runs[crashed].prefix}.json"
+        registry.write_text(json.dumps({"pid": int(gone.stdout)}))
     producer = await started(runs["solo"].kafka_broker())
+
+    async def left() -> set[str]:
+        return {name for name, sandbox in runs.items() if await kafka_topics(sandbox.prefix)}
+
     try:
         for sandbox in runs.values():
             await producer.publish({"n": 1}, sandbox.topic("orders"))
         monkeypatch.setenv("COURSE_LEARNER", "ada")
-        assert crashed not in live_prefixes()
+        assert runs["ada-crashed"].prefix not in live_prefixes()
         await clean_matching(leftovers(), kinds=("kafka",))
-        left = {name for name, sandbox in runs.items() if await kafka_topics(sandbox.prefix)}
-        assert left == {"ada-live", "bob", "solo"}
+        assert await left() == {"ada-live", "bob", "solo", "solo-crashed", "123456"}
+
+        monkeypatch.setenv("COURSE_LEARNER", "")  # a solo learner's clean leaves every named learner alone
+        solo = leftovers()
+        ours = tuple(sandbox.prefix for sandbox in runs.values())  # other tests' solo runs share this Kafka
+        await clean_matching(lambda name: solo(name) and name.startswith(ours), kinds=("kafka",))
+        assert await left() == {"ada-live", "bob", "solo", "123456"}
     finally:
         await asyncio.gather(*(sandbox.close() for sandbox in runs.values()))
+
+
+async def test_a_wait_on_a_handler_says_where_messages_went_instead(kafka_sandbox):
+    broker = kafka_sandbox.kafka_broker()
+
+    @broker.subscriber(kafka_sandbox.topic("user.created"), auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> None: ...
+
+    await started(broker)
+    await broker.publish({"user_id": 1}, kafka_sandbox.topic("user.create"))  # a typo in the topic
+    with pytest.raises(NothingArrived) as info:
+        await kafka_sandbox.handled(on_user_created, timeout=0.5)
+    message = str(info.value)
+    assert "Published to `user.created` in this run: 0." in message
+    assert "Messages did go to: `user.create`. Is the topic name right?" in message
+
+
+async def test_a_topic_outside_the_sandbox_is_named_as_such(kafka_sandbox):
+    broker = kafka_sandbox.kafka_broker()
+
+    @broker.subscriber(kafka_sandbox.topic("user.created"), auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> None: ...
+
+    await started(broker)
+    await broker.publish({"user_id": 1}, "course-test-outside-sandbox")  # forgot sb.topic(...)
+    try:
+        with pytest.raises(NothingArrived) as info:
+            await kafka_sandbox.handled(on_user_created, timeout=0.5)
+        assert "Messages did go to: `course-test-outside-sandbox` (not an sb.topic(...) name)." in str(info.value)
+    finally:
+        from helpers.cleanup import delete_kafka_topics
+
+        await delete_kafka_topics(["course-test-outside-sandbox"])
+
+
+async def test_a_wait_ends_early_when_the_broker_stops_answering(kafka_sandbox, monkeypatch):
+    """A dead broker is reported within about a second, not at the end of the wait's timeout."""
+    from helpers import flow
+    from helpers.errors import BrokerUnavailable
+
+    topic = kafka_sandbox.topic("orders")
+    monkeypatch.setattr(flow, "reachable", lambda spec, timeout: "Connection refused")  # the broker just died
+    began = time.monotonic()
+    with pytest.raises(BrokerUnavailable, match="it stopped answering: Connection refused"):
+        await kafka_sandbox.handled(topic, timeout=10)
+    assert time.monotonic() - began < 3
+
+
+async def test_starting_a_running_broker_again_is_harmless(kafka_sandbox, capsys):
+    broker = kafka_sandbox.kafka_broker()
+    topic = kafka_sandbox.topic("orders")
+
+    @broker.subscriber(topic, auto_offset_reset="earliest")
+    async def on_order(order: dict) -> None: ...
+
+    await started(broker)
+    await broker.start()  # the start cell, run again
+    assert "This broker is running already, so nothing was done." in capsys.readouterr().out
+    await broker.publish({"n": 1}, topic)
+    await kafka_sandbox.handled(on_order)
+    with pytest.raises(NothingArrived):
+        await kafka_sandbox.handled(on_order, timeout=1)  # one message, handled once: no second consumer

@@ -49,3 +49,33 @@ def test_starting_a_plain_broker_with_kafka_down_adds_the_fix():
     printed = "".join(o.get("text", "") for o in cells[1].outputs if o.output_type == "stream")
     assert f"Kafka is not reachable at 127.0.0.1:{port}" in printed
     assert "make brokers" in printed
+
+
+def test_publishing_through_a_broker_that_was_never_started_says_how_to_start_it():
+    cells, _ = run_cells(
+        "import helpers\nfrom faststream.kafka import KafkaBroker\nbroker = KafkaBroker()",
+        "await broker.publish({'n': 1}, 'orders')",
+    )
+    assert error_of(cells[1]).ename == "IncorrectState"
+    printed = "".join(o.get("text", "") for o in cells[1].outputs if o.output_type == "stream")
+    assert "run its `await broker.start()` cell first" in printed
+
+
+def test_a_check_with_the_broker_down_shows_the_broker_error_and_records_no_verdict(tmp_path):
+    port = free_port()
+    # The check needs Kafka for a handler that does something (an untouched one is 'not attempted' at once).
+    cells, seconds = run_cells(
+        "from helpers import Sandbox\nfrom helpers.lessons import lesson01\nsb = Sandbox.open('01')\n"
+        "ex1, ex2 = lesson01.exercises(sb)\nasync def send_welcome_email(email, name): ...\n"
+        "async def create_default_settings(user_id): ...",
+        "async def on_user_created(event: dict) -> None:\n    await send_welcome_email(event['email'], event['name'])\n"
+        "    await create_default_settings(event['user_id'])",
+        f"import os\nos.environ['KAFKA_URL'] = '127.0.0.1:{port}'  # the broker goes away\n"
+        "await ex1.check(on_user_created)",
+        "from helpers import progress\nprint(progress.load())",
+        COURSE_STATE_DIR=str(tmp_path), COURSE_PROGRESS="1",
+    )
+    assert seconds[2] < 15
+    error = error_of(cells[2])
+    assert error.ename == "BrokerUnavailable" and f"127.0.0.1:{port}" in error.evalue
+    assert "".join(o.get("text", "") for o in cells[3].outputs) == "{}\n"  # nothing recorded as incorrect

@@ -87,3 +87,10 @@ def test_cli_shows_and_resets(monkeypatch, capsys):
     assert "01.2" in capsys.readouterr().out
     assert main(["progress", "--reset"]) == 0
     assert progress.load() == {}
+
+
+def test_reset_says_when_there_was_nothing_to_forget(monkeypatch):
+    monkeypatch.setenv("COURSE_LEARNER", "Ada")
+    assert progress.reset() is None
+    progress.record("01.1", "t", "correct")
+    assert progress.reset() == progress.progress_file()
