@@ -1,7 +1,6 @@
 """`python -m helpers doctor`: exit 0 when the course can run, 1 with the exact fix when it cannot."""
 
 import os
-import socket
 import subprocess
 import sys
 import threading

@@ -268,7 +268,7 @@ def test_cli_up_status_down(state, ports):
 
 def test_cli_up_fails_when_another_program_holds_the_port(state, ports):
     port = ports("redis")["redis"]
-    with socket.create_server(("127.0.0.1", port)) as impostor:  # accepts connections, never speaks Redis
+    with socket.create_server(("127.0.0.1", port)):  # accepts connections, never speaks Redis
         up = cli("up", "redis")
     assert up.returncode == 1, up.stdout + up.stderr
     assert f"Something accepts connections at redis://127.0.0.1:{port} but does not answer as Redis" in up.stdout
