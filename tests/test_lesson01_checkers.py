@@ -3,12 +3,13 @@ and each known mistake gets its own reason."""
 
 import pytest
 
+from helpers.cleanup import kafka_topics
 from helpers.exercises import Verdict
 from helpers.lessons import _services, lesson01
 
 from .answers import lesson01 as answers
 
-REAL = "{'user_id': 36, 'email': 'katherine@example.com', 'name': 'Katherine Johnson'}"
+REAL = "{'user_id': 36, 'email': 'katherine@nasa.gov', 'name': 'Katherine Johnson'}"
 
 
 async def check(exercise_class, answer, sandbox):
@@ -29,11 +30,13 @@ def real_services_may_run():
 
 
 # -- Exercise 01.1 -------------------------------------------------------------------------
-@pytest.mark.parametrize("answer", [answers.handler_solution, answers.handler_keywords, answers.handler_logger])
+@pytest.mark.parametrize(
+    "answer", [answers.handler_solution, answers.handler_keywords, answers.handler_logger, answers.handler_timed]
+)
 async def test_handler_solutions_are_correct(answer, kafka_sandbox):
     result = await check(lesson01.HandleUserCreated, answer, kafka_sandbox)
     assert result.verdict is Verdict.CORRECT, result.message
-    assert "grace@example.com" in result.message and "katherine@example.com" in result.message
+    assert "grace@example.com" in result.message and "katherine@nasa.gov" in result.message
     assert answers.sent_emails == [], "the checker must not call the learner's real services"
 
 
@@ -53,7 +56,7 @@ async def test_handler_starter_is_not_attempted(kafka_sandbox):
         (answers.handler_twice, "sent 2 welcome emails"),
         (answers.handler_sync, "async def"),
         (answers.handler_hardcoded, f"you sent the same email whatever the event says: for {REAL} it should go "
-                                    "to 'katherine@example.com'"),
+                                    "to 'katherine@nasa.gov'"),
         (answers.handler_hardcoded_user, f"you created settings for the same user whatever the event says: for "
                                          f"{REAL} they are for user 36"),
         (answers.handler_extra_args, "TypeError: send_welcome_email(email: str, name: str) -> None cannot be called "
@@ -61,6 +64,12 @@ async def test_handler_starter_is_not_attempted(kafka_sandbox):
         (answers.handler_does_the_work, "`sent_emails` changed while the check had replaced the services with "
                                         "stand-ins, so your handler changed it: the handler does the service's "
                                         "work itself"),
+        (answers.handler_timed_does_the_work, "`sent_emails` changed while the check had replaced the services "
+                                              "with stand-ins"),
+        (answers.handler_decides_by_domain, f"on the real broker, the handler decided not to send the welcome "
+                                            f"email for {REAL}: it calls `send_welcome_email` for some events only. "
+                                            "A handler translates every event into the service calls; a decision "
+                                            "like this belongs in a service."),
         (answers.handler_fire_and_forget, "your handler started `create_default_settings(...)` and "
                                           "`send_welcome_email(...)` as background tasks"),
         (answers.handler_raises_for_other_users, "on the real broker, your handler raised ValueError: no settings "
@@ -95,12 +104,27 @@ async def test_services_the_check_cannot_see_are_named_honestly(answer, reason, 
 
 # -- Exercise 01.2 -------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "answer", [answers.app_solution, answers.app_decorator, answers.app_logger, answers.app_consumer_group]
+    "answer",
+    [answers.app_solution, answers.app_decorator, answers.app_logger, answers.app_consumer_group,
+     answers.app_timed_handler],
 )
 async def test_app_solutions_are_correct(answer, kafka_sandbox):
     result = await check(lesson01.BuildWelcomeApp, answer, kafka_sandbox)
     assert result.verdict is Verdict.CORRECT, result.message
     assert answers.sent_emails == [], "the checker must not call the learner's real services"
+
+
+@pytest.mark.parametrize(
+    ("answer", "topic"),
+    [(answers.app_also_hardcoded_topic, "user.created"), (answers.app_second_subscriber_elsewhere, "user.created.v2")],
+)
+async def test_app_subscribing_outside_the_sandbox_fails_before_kafka_creates_the_topic(answer, topic, kafka_sandbox):
+    before = await kafka_topics("user.created")
+    result = await check(lesson01.BuildWelcomeApp, answer, kafka_sandbox)
+    assert result.verdict is Verdict.INCORRECT
+    assert (f"your app also subscribes to `{topic}`; it must consume only the topic it was given, "
+            "`welcome.user.created`.") == result.message
+    assert await kafka_topics("user.created") == before, "nothing created outside the sandbox"
 
 
 async def test_app_starter_is_not_attempted(kafka_sandbox):

@@ -9,7 +9,7 @@ from helpers.lessons import _services, lesson02
 
 from .answers import lesson02 as answers
 
-REAL = "{'user_id': 36, 'email': 'katherine@example.com', 'name': 'Katherine Johnson'}"
+REAL = "{'user_id': 36, 'email': 'katherine@nasa.gov', 'name': 'Katherine Johnson'}"
 
 
 async def check(exercise_class, answer, sandbox):
@@ -31,8 +31,8 @@ def short_wait(monkeypatch):
 async def test_notifier_solutions_are_correct(answer, kafka_sandbox):
     result = await check(lesson02.NotifyFromPlainCode, answer, kafka_sandbox)
     assert result.verdict is Verdict.CORRECT, result.message
-    assert ("`notify_user(36, 'Your weekly summary is ready.')` published {'user_id': 36, 'message': 'Your weekly "
-            "summary is ready.', 'type': 'info'} through the real Kafka broker") in result.message
+    assert ("through the real Kafka broker, `notify_user(36, 'Your weekly summary is ready.')` published one for "
+            "user 36") in result.message
 
 
 async def test_notifier_starter_is_not_attempted(kafka_sandbox):
@@ -76,6 +76,8 @@ async def test_notifier_decorator_trap_is_named(kafka_sandbox):
         (answers.notifier_fire_and_forget, "`notify_user` started `KafkaBroker.publish(...)` as a background task "
                                            "(`asyncio.create_task`) and returned without waiting"),
         (answers.notifier_async_with, "`notify_user` stopped the broker it was given: `async with broker:`"),
+        (answers.notifier_starts_broker, "`notify_user` starts the broker it was given; the caller has started it "
+                                         "already, so only publish."),
         (answers.notifier_async_factory, "`build_notifier` is an `async def`, so calling it returned a coroutine"),
     ],
 )
@@ -84,6 +86,15 @@ async def test_notifier_mistakes_get_their_reason(answer, reason, kafka_sandbox)
     assert result.verdict is Verdict.INCORRECT
     assert reason in result.message
     assert "lesson99" not in result.message, "topics are shown without the sandbox prefix"
+
+
+async def test_a_topic_made_from_the_argument_is_shown_the_same_on_every_check(kafka_sandbox):
+    exercise = lesson02.NotifyFromPlainCode(kafka_sandbox)
+    first, second = [await exercise.check(answers.notifier_derived_topic) for _ in range(2)]
+    assert first.verdict is Verdict.INCORRECT
+    assert ("your code published to `check-02.1.notifications.v2`, but the notification belongs on "
+            "`check-02.1.notifications`, the topic this check passed in") in first.message
+    assert second.message == first.message
 
 
 async def test_notifier_through_a_stopped_broker_says_so(kafka_sandbox):
@@ -113,6 +124,15 @@ async def test_notifier_through_a_broker_of_its_own_says_so_and_leaves_nothing_o
     assert await kafka_topics("check-") == [], "nothing outside the sandbox"
 
 
+async def test_notifier_publishing_outside_the_sandbox_is_stopped_before_kafka_creates_the_topic(kafka_sandbox):
+    before = await kafka_topics("notifications")
+    result = await check(lesson02.NotifyFromPlainCode, answers.notifier_own_broker_hardcoded, kafka_sandbox)
+    assert result.verdict is Verdict.INCORRECT
+    assert ("`notify_user` published to `notifications` through a different broker than the one `build_notifier` "
+            "was given") in result.message
+    assert await kafka_topics("notifications") == before, "nothing created outside the sandbox"
+
+
 @pytest.mark.usefixtures("short_wait")
 @pytest.mark.parametrize(
     ("answer", "reason"),
@@ -137,11 +157,13 @@ async def test_notifier_mistake_on_real_broker_names_bytes_keys(kafka_sandbox):
 
 
 # -- Exercise 02.2: a handler's return value is published ------------------------------------
-@pytest.mark.parametrize("answer", [answers.app_solution, answers.app_subscriber_on_top, answers.app_logger])
+@pytest.mark.parametrize(
+    "answer", [answers.app_solution, answers.app_subscriber_on_top, answers.app_logger, answers.app_timed]
+)
 async def test_app_solutions_are_correct(answer, kafka_sandbox):
     result = await check(lesson02.PublishReturnValue, answer, kafka_sandbox)
     assert result.verdict is Verdict.CORRECT, result.message
-    assert "{'user_id': 36, 'message': 'Welcome aboard, Katherine Johnson!', 'type': 'info'}" in result.message
+    assert "Katherine Johnson (through the real Kafka broker" in result.message
     assert answers.sent_emails == [], "the checker must not call the learner's real services"
 
 
@@ -188,6 +210,9 @@ async def test_app_decorator_trap_is_named(kafka_sandbox):
                              "so it missed the event the check published just before your app started, as a new "
                              'consumer does. Pass `auto_offset_reset="earliest"` to `broker.subscriber(...)`'),
         (answers.app_async_factory, "`build_welcome_app` is an `async def`, so calling it returned a coroutine"),
+        (answers.app_derived_publisher, "your handler's return value is published to "
+                                        "`check-02.2.notifications.welcome`, but notifications belong on "
+                                        "`check-02.2.notifications`"),
     ],
 )
 async def test_app_mistakes_get_their_reason(answer, reason, kafka_sandbox):
@@ -196,6 +221,15 @@ async def test_app_mistakes_get_their_reason(answer, reason, kafka_sandbox):
     assert reason in result.message
     assert "lesson99" not in result.message, "topics are shown without the sandbox prefix"
     answers.sent_emails.clear()  # app_does_the_work writes the test answers' outbox itself
+
+
+async def test_app_subscribing_outside_the_sandbox_fails_before_kafka_creates_the_topic(kafka_sandbox):
+    before = await kafka_topics("user.created")
+    result = await check(lesson02.PublishReturnValue, answers.app_also_hardcoded_subscription, kafka_sandbox)
+    assert result.verdict is Verdict.INCORRECT
+    assert result.message == ("your app also subscribes to `user.created`; it must consume only the topic it was "
+                              "given, `check-02.2.user.created`.")
+    assert await kafka_topics("user.created") == before, "nothing created outside the sandbox"
 
 
 @pytest.mark.usefixtures("short_wait")

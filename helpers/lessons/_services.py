@@ -17,19 +17,47 @@ import dis
 import functools
 import inspect
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..brokers import silent_logger
-from ..exercises import Incorrect, fail
+from ..exercises import Exercise, Incorrect, fail
 from ._fakes import FakeService, patched
 
+# Two people, two email domains: a handler that decides by the address (only @example.com gets a welcome)
+# fits one of them only.
 IN_MEMORY_EVENT = {"user_id": 42, "email": "grace@example.com", "name": "Grace Hopper"}
-REAL_EVENT = {"user_id": 36, "email": "katherine@example.com", "name": "Katherine Johnson"}
+REAL_EVENT = {"user_id": 36, "email": "katherine@nasa.gov", "name": "Katherine Johnson"}
 SERVICES = ("send_welcome_email", "create_default_settings")
+DECIDED = {"send_welcome_email": "send the welcome email", "create_default_settings": "create the default settings"}
 TIMEOUT = 10.0  # seconds for one event to be handled; working code takes a fraction of that
 MISSED_EVENT_WAIT = 3.0  # seconds to wait before concluding a consumer that reads from the latest offset missed it
 ON_REAL = "on the real broker, "
+
+
+# -- topics as the learner reads them ----------------------------------------------------------
+ATTEMPT = re.compile(r"\bcheck-(\d+\.\d+)\.\d+\.")  # check-02.1.7.notifications -> check-02.1.notifications
+
+
+class SandboxedExercise(Exercise):
+    """An exercise whose messages name topics without the sandbox prefix or the per-process attempt number.
+
+    That holds for a name the learner derived from a check's topic too (``f"{topic}.v2"``), so a rerun
+    of the same answer gets the same message.
+    """
+
+    def show(self, topic: str) -> str:
+        return ATTEMPT.sub(r"check-\1.", super().show(topic))
+
+
+def judge_only_subscribed(exercise: Exercise, broker: Any, topic: str) -> None:
+    """Fail if the learner's app subscribes to any topic but ``topic``, before a real broker creates it."""
+    others = sorted({t for sub in broker.subscribers for t in sub.topic_names if t != topic})
+    if others:
+        names = " and ".join(f"`{exercise.show(t)}`" for t in others)
+        fail(f"your app also subscribes to {names}; it must consume only the topic it was given, "
+             f"`{exercise.show(topic)}`.")
 
 
 # -- the learner's handler -----------------------------------------------------------------
@@ -44,6 +72,15 @@ def handler_function(handler: Any) -> Any:
     if not inspect.isfunction(handler) and inspect.isfunction(call):  # an object with a `__call__` method
         return call
     return handler
+
+
+def handler_code(handler: Any) -> Any:
+    """The function whose code and globals are the learner's: :func:`handler_function`, through decorators.
+
+    A decorator from another module (``functools.wraps``) has that module's globals; the services the
+    handler calls are names in the handler's own module.
+    """
+    return inspect.unwrap(handler_function(handler))
 
 
 def require_async(handler: Any, reason: str) -> None:
@@ -99,7 +136,7 @@ class Watch:
 @contextlib.contextmanager
 def watched(handler: Any):
     """Swap stand-ins into the handler's globals; yield a :class:`Watch`."""
-    func = handler_function(handler)
+    func = handler_code(handler)
     state = service_state(getattr(func, "__globals__", {}))
     before = {name: _copy(value) for name, value in state.items()}
     with patched(func, *SERVICES) as fakes:
@@ -181,6 +218,10 @@ def judge_calls(watch: Watch, event: dict, *, other: dict | None = None, where: 
         if not fake.calls and _reads_attribute(watch.handler, fake.name):
             fail(f"{where}the check saw no call to `{fake.name}`: your handler calls a `.{fake.name}` of a module "
                  f"or an object, which the check cannot watch. Call the notebook's `{fake.name}(...)` by name.")
+        if not fake.calls and fake.name in _global_names(watch.handler):
+            fail(f"{where}the handler decided not to {DECIDED[fake.name]} for {event}: it calls `{fake.name}` for "
+                 "some events only. A handler translates every event into the service calls; a decision like "
+                 "this belongs in a service.")
         if not fake.calls:
             fail(f"{where}the handler ran but {does}: call `{fake.name}(...)`.")
     if len(email.calls) > 1:
@@ -298,8 +339,8 @@ async def publish_before_start(sandbox: Any, event: dict, topic: str, **publish:
     A consumer that reads from the earliest offset receives it; one that reads from the latest misses it.
     """
     producer = real_broker(sandbox)
-    await producer.start()
-    try:
+    try:  # stopped also when the check is interrupted while it connects
+        await producer.start()
         await producer.publish(event, topic, **publish)
     finally:
         await producer.stop()

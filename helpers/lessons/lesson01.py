@@ -22,10 +22,12 @@ from ._services import (
     IN_MEMORY_EVENT,
     ON_REAL,
     REAL_EVENT,
+    SandboxedExercise,
     call_factory,
     deliver_in_memory,
     handled_on_real_broker,
     judge_calls,
+    judge_only_subscribed,
     publish_before_start,
     real_broker,
     require_async,
@@ -50,8 +52,8 @@ async def consume_on_real_broker(exercise: Exercise, broker: KafkaBroker, handle
     sandbox = exercise.sandbox
     await publish_before_start(sandbox, REAL_EVENT, topic)
     with watched(handler) as watch:
-        await broker.start()
-        try:
+        try:  # stopped also when the check is interrupted while it connects
+            await broker.start()
             await handled_on_real_broker(sandbox, broker, topic, REAL_EVENT, exercise.show(topic), who)
         finally:
             await broker.stop()
@@ -65,7 +67,7 @@ def _people() -> str:
             f"for user {REAL_EVENT['user_id']}")
 
 
-class HandleUserCreated(Exercise):
+class HandleUserCreated(SandboxedExercise):
     id = "01.1"
     title = "Translate user.created into service calls"
     label = "ex1"
@@ -97,7 +99,7 @@ async def on_user_created(event: dict) -> None:
         return _people() + "."
 
 
-class BuildWelcomeApp(Exercise):
+class BuildWelcomeApp(SandboxedExercise):
     id = "01.2"
     title = "Wire the handler into an app"
     label = "ex2"
@@ -126,9 +128,8 @@ def build_welcome_app(broker: KafkaBroker, topic: str) -> FastStream:
         broker = real_broker(self.sandbox)
         handler = self._build(factory, broker, topic)
         await consume_on_real_broker(self, broker, handler, topic, who=SUBSCRIBED)
-        return ("the app's broker consumes the topic it was given from its beginning, so even an event published "
-                f"before the app started reached the handler you subscribed: {_people()}. `faststream run` could "
-                "run the app you return.")
+        return ("your subscriber reads the topic it was given from its beginning, so even an event published "
+                f"before the app started reached it: {_people()}. `faststream run` can run the app you return.")
 
     def _build(self, factory: Any, broker: KafkaBroker, topic: str) -> Any:
         """Build the app and check its shape; return the one handler subscribed to ``topic``."""
@@ -140,9 +141,10 @@ def build_welcome_app(broker: KafkaBroker, topic: str) -> FastStream:
                 fail("you registered a *publisher* on the topic; nothing consumes it. Use `broker.subscriber(topic)`.")
             fail("no subscriber was registered on the broker you were given: use `broker.subscriber(topic)`.")
         if topic not in topics:
-            wrong = ", ".join(f"`{t}`" for t in topics)
+            wrong = ", ".join(f"`{self.show(t)}`" for t in topics)
             fail(f"your subscriber listens on {wrong}, but the events for this app arrive on `{self.show(topic)}`: "
                  "subscribe to the `topic` argument instead of a name of your own.")
+        judge_only_subscribed(self, broker, topic)
         judge_app(app, broker, "build_welcome_app")
         listening = [s for s in broker.subscribers if topic in s.topic_names]
         if len(listening) > 1:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import inspect
 import re
@@ -21,25 +22,28 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+from unittest import mock
 
 from aiokafka import AIOKafkaProducer
 from faststream import BaseMiddleware, FastStream
 from faststream.kafka import KafkaBroker, KafkaMessage, TestKafkaBroker
 
 from ..brokers import silent_logger
-from ..exercises import Exercise, Incorrect, NotAttempted, fail, is_untouched
+from ..exercises import Incorrect, NotAttempted, fail, is_untouched
 from ._checks import judge_app, subscribed_topics
 from ._services import (
     IN_MEMORY_EVENT,
     ON_REAL,
     REAL_EVENT,
     TIMEOUT,
+    SandboxedExercise,
     call_factory,
     deliver_in_memory,
     explain_exception,
     handled_on_real_broker,
     judge_calls,
     judge_left_running,
+    judge_only_subscribed,
     left_running,
     publish_before_start,
     real_broker,
@@ -101,6 +105,7 @@ class Observed:
     unawaited: list[str] = field(default_factory=list)
     client_sends: list[str] = field(default_factory=list)  # topics any Kafka client sent to, any broker's
     left_running: list[str] = field(default_factory=list)
+    lifecycle: list[str] = field(default_factory=list)  # "start", "stop": what the learner did to the broker
 
     def middleware(self) -> type[BaseMiddleware]:
         observed = self
@@ -140,16 +145,18 @@ def unawaited_coroutines(observed: Observed):
 
 
 @contextlib.contextmanager
-def kafka_client_sends(observed: Observed):
+def kafka_client_sends(observed: Observed, refuse: Any):
     """Note the topic of every message any Kafka client sends meanwhile, through whichever broker.
 
     The check's broker is watched by a middleware; this also sees a broker the learner made, which
-    publishes to the real Kafka even during the in-memory run.
+    publishes to the real Kafka even during the in-memory run. ``refuse(topic)`` is called before each
+    send, and fails for a topic outside the sandbox, so that Kafka never creates it.
     """
     original = AIOKafkaProducer.send
 
     async def send(producer, topic, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003 - aiokafka's own signature
         observed.client_sends.append(topic)
+        refuse(topic)
         return await original(producer, topic, *args, **kwargs)
 
     AIOKafkaProducer.send = send
@@ -157,6 +164,35 @@ def kafka_client_sends(observed: Observed):
         yield
     finally:
         AIOKafkaProducer.send = original
+
+
+@contextlib.contextmanager
+def lifecycle_calls(broker: KafkaBroker, observed: Observed):
+    """Note ``start()`` and ``stop()`` of the broker the learner was given, instead of doing them.
+
+    The check owns that broker: started once before the learner's code runs, stopped after it. A second
+    start would start its consumers again and leave the first ones unclosed.
+    """
+
+    def recorder(name: str) -> Any:
+        async def record(*args: Any, **kwargs: Any) -> None:  # stop() takes exception details in `async with`
+            observed.lifecycle.append(name)
+
+        return record
+
+    with mock.patch.object(broker, "start", recorder("start")), mock.patch.object(broker, "stop", recorder("stop")):
+        yield
+
+
+def judge_lifecycle(observed: Observed) -> None:
+    if "stop" in observed.lifecycle:
+        fail("`notify_user` stopped the broker it was given: `async with broker:` starts a broker and *stops* it "
+             "when the block ends (as `await broker.stop()` does at once), so after one notification the caller's "
+             "broker is closed and its next publish raises IncorrectState. The broker belongs to whoever made it "
+             "(here the check; in a service, the app or its lifespan), which starts and stops it: in "
+             "`notify_user`, just `await` the publish.")
+    if "start" in observed.lifecycle:
+        fail("`notify_user` starts the broker it was given; the caller has started it already, so only publish.")
 
 
 def unattached_publishers(broker: KafkaBroker) -> list[tuple[str, str]]:
@@ -201,7 +237,7 @@ def judge_body(body: Any, where: str, expected: dict, message_from: str) -> None
              f"{message_from}.")
 
 
-class _PublishingExercise(Exercise):
+class _PublishingExercise(SandboxedExercise):
     """Shared parts: topic names for each run and common verdicts."""
 
     def _names(self, *names: str) -> list[str]:
@@ -229,12 +265,15 @@ class _PublishingExercise(Exercise):
                  f"calls it for a message. `{name}` is not a subscriber, so calling it is a plain function call "
                  f"that sends nothing and raises nothing. " + fix)
 
+    def not_the_argument(self, topics: list[str], topic: str) -> str:
+        where = ", ".join(f"`{self.show(t)}`" for t in sorted(set(topics)))
+        return (f"your code published to {where}, but the notification belongs on `{self.show(topic)}`, the "
+                "topic this check passed in: publish to the argument, not to a name of your own.")
+
     def judge_topics(self, observed: Observed, topic: str, once: str = "Publish it once.") -> None:
         elsewhere = sorted({self.show(s.topic) for s in observed.sent if s.topic != topic})
         if elsewhere and not observed.to(topic):
-            where = ", ".join(f"`{t}`" for t in elsewhere)
-            fail(f"your code published to {where}, but the notification belongs on `{self.show(topic)}`, the "
-                 "topic this check passed in: publish to the argument, not to a name of your own.")
+            fail(self.not_the_argument([s.topic for s in observed.sent], topic))
         if elsewhere:
             where = ", ".join(f"`{t}`" for t in elsewhere)
             fail(f"your code published to `{self.show(topic)}` and also to {where}; one notification goes to "
@@ -272,10 +311,11 @@ def build_notifier(broker: KafkaBroker, topic: str):
     async def evaluate(self, factory: Any) -> str:
         if not callable(factory):
             fail(f"pass your function `build_notifier` to check(), not {type(factory).__name__}.")
-        in_memory = await self._in_memory(factory)
-        real = await self._on_real_broker(factory)
-        return (f"{show_call(IN_MEMORY_CALL)} published {in_memory} in memory, and {show_call(REAL_CALL)} "
-                f"published {real} through the real Kafka broker: each one notification, to the topic it was given.")
+        await self._in_memory(factory)
+        await self._on_real_broker(factory)
+        return (f"in memory, {show_call(IN_MEMORY_CALL)} published one notification for user {IN_MEMORY_CALL[0]}; "
+                f"through the real Kafka broker, {show_call(REAL_CALL)} published one for user {REAL_CALL[0]}. "
+                "Both had the right three fields and arrived on the topic they were given.")
 
     def _build(self, factory: Any, broker: KafkaBroker, topic: str) -> Any:
         notify = call_factory(factory, (broker, topic), "`build_notifier(broker, topic)`")
@@ -285,11 +325,27 @@ def build_notifier(broker: KafkaBroker, topic: str):
             fail(f"`build_notifier` returned a {type(notify).__name__}; return the function `notify_user`.")
         return notify
 
-    async def _call(self, notify: Any, args: tuple, observed: Observed, where: str) -> Any:
+    def other_broker(self, topics: list[str]) -> str:
+        where = ", ".join(f"`{self.show(t)}`" for t in sorted(set(topics)))
+        return (f"`notify_user` published to {where} through a different broker than the one `build_notifier` "
+                "was given: use the `broker` argument (or a publisher object made from it), which the caller "
+                "has connected.")
+
+    def _refuse_outside(self, observed: Observed, topic: str, expected: str) -> None:
+        """A Kafka client is about to send to ``topic``: fail first if it is outside the sandbox."""
+        if self.sandbox.strip(topic) != topic:
+            return
+        if any(s.topic == topic for s in observed.sent):  # through the check's broker, whose middleware saw it
+            fail(self.not_the_argument([topic], expected))
+        fail(self.other_broker([topic]))
+
+    async def _call(self, notify: Any, args: tuple, observed: Observed, broker: KafkaBroker, topic: str,
+                    where: str) -> Any:
         """Call ``notify_user(*args)`` as an endpoint would, and note how it published."""
         call = where + show_call(args)
         limit = asyncio.timeout(TIMEOUT)
-        with unawaited_coroutines(observed), kafka_client_sends(observed):
+        refuse = functools.partial(self._refuse_outside, observed, expected=topic)
+        with unawaited_coroutines(observed), kafka_client_sends(observed, refuse), lifecycle_calls(broker, observed):
             async with left_running() as observed.left_running:
                 try:
                     async with limit:
@@ -305,6 +361,7 @@ def build_notifier(broker: KafkaBroker, topic: str):
                     fail(explain_exception(exc, call))
                 except Exception as exc:  # noqa: BLE001 - the learner's code raised: that is the verdict
                     fail(explain_exception(exc, call))
+        judge_lifecycle(observed)
         return result
 
     def _judge(self, notify: Any, args: tuple, returned: Any, observed: Observed, broker: KafkaBroker, topic: str,
@@ -316,10 +373,7 @@ def build_notifier(broker: KafkaBroker, topic: str):
         ours = Counter(s.topic for s in observed.sent) if real else Counter()  # the test broker uses no client
         elsewhere = Counter(observed.client_sends) - ours
         if elsewhere:
-            topics = ", ".join(f"`{self.show(t)}`" for t in sorted(elsewhere))
-            fail(f"`notify_user` published to {topics} through a different broker than the one `build_notifier` "
-                 "was given: use the `broker` argument (or a publisher object made from it), which the caller "
-                 "has connected.")
+            fail(self.other_broker(list(elsewhere)))
         if not observed.sent:
             ran = f"`notify_user` ran and returned {returned!r}" if returned is not None else "`notify_user` ran"
             self.judge_trap(broker, topic, ran, FIX_TRAP)
@@ -349,7 +403,7 @@ def build_notifier(broker: KafkaBroker, topic: str):
         notify = self._build(factory, broker, topic)
         observed.listen(broker, topic)
         async with TestKafkaBroker(broker, connect_only=False):
-            returned = await self._call(notify, IN_MEMORY_CALL, observed, "")
+            returned = await self._call(notify, IN_MEMORY_CALL, observed, broker, topic, "")
         return self._judge(notify, IN_MEMORY_CALL, returned, observed, broker, topic, real=False)
 
     async def _on_real_broker(self, factory: Any) -> Any:
@@ -358,15 +412,9 @@ def build_notifier(broker: KafkaBroker, topic: str):
         (topic,) = self._names("notifications")
         notify = self._build(factory, broker, topic)
         observed.listen(broker, topic)
-        await broker.start()
-        try:
-            returned = await self._call(notify, REAL_CALL, observed, ON_REAL)
-            if not broker.running:
-                fail("`notify_user` stopped the broker it was given: `async with broker:` starts a broker and "
-                     "*stops* it when the block ends (as `await broker.stop()` does at once), so after one "
-                     "notification the caller's broker is closed and its next publish raises IncorrectState. The "
-                     "broker belongs to whoever made it (here the check; in a service, the app or its lifespan), "
-                     "which starts and stops it: in `notify_user`, just `await` the publish.")
+        try:  # stopped also when the check is interrupted while it connects
+            await broker.start()
+            returned = await self._call(notify, REAL_CALL, observed, broker, topic, ON_REAL)
             if observed.to(topic):
                 try:
                     await self.sandbox.handled(topic, count=len(observed.to(topic)), timeout=TIMEOUT,
@@ -393,7 +441,9 @@ class PublishReturnValue(_PublishingExercise):
         "`return welcome_notification(...)`, and end `build_welcome_app` with `return FastStream(broker)`.",
     )
     solution_code = '''
-def build_welcome_app(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+def build_welcome_app(
+    broker: KafkaBroker, user_created: str, notifications: str
+) -> FastStream:
     @broker.publisher(notifications)
     @broker.subscriber(user_created, auto_offset_reset="earliest")
     async def on_user_created(event: dict) -> dict:
@@ -407,12 +457,11 @@ def build_welcome_app(broker: KafkaBroker, user_created: str, notifications: str
     async def evaluate(self, factory: Any) -> str:
         if not callable(factory):
             fail(f"pass your function `build_welcome_app` to check(), not {type(factory).__name__}.")
-        in_memory = await self._in_memory(factory)
-        real = await self._on_real_broker(factory)
-        return (f"for {IN_MEMORY_EVENT['name']}'s `user.created` event (in memory) and {REAL_EVENT['name']}'s "
-                "(through the real Kafka broker, published before your app started), your handler sent the welcome "
-                f"email, created the settings and returned {in_memory}, then {real}; FastStream published each to "
-                "`notifications` with its event's correlation id.")
+        await self._in_memory(factory)
+        await self._on_real_broker(factory)
+        return (f"for {IN_MEMORY_EVENT['name']} (in memory) and {REAL_EVENT['name']} (through the real Kafka broker, "
+                "an event published before your app started), your handler called both services and returned the "
+                "welcome notification; FastStream published it to `notifications` with the event's correlation id.")
 
     def _build(self, factory: Any, broker: KafkaBroker, user_created: str, notifications: str) -> Any:
         """Build the app and check its shape; return the learner's handler (the function FastStream calls)."""
@@ -430,6 +479,7 @@ def build_welcome_app(broker: KafkaBroker, user_created: str, notifications: str
             wrong = ", ".join(f"`{self.show(t)}`" for t in topics)
             fail(f"your subscriber listens on {wrong}, but this app's events arrive on `{self.show(user_created)}`, "
                  "the `user_created` argument: subscribe to the argument.")
+        judge_only_subscribed(self, broker, user_created)
         judge_app(app, broker, "build_welcome_app")
         subscriber = next(s for s in broker.subscribers if user_created in s.topic_names)
         handler = subscriber.calls[0].handler
@@ -468,8 +518,8 @@ def build_welcome_app(broker: KafkaBroker, user_created: str, notifications: str
         event = REAL_EVENT
         await publish_before_start(self.sandbox, event, user_created, correlation_id=correlation_id(event))
         with watched(handler) as watch:
-            await broker.start()
-            try:
+            try:  # stopped also when the check is interrupted while it connects
+                await broker.start()
                 await handled_on_real_broker(self.sandbox, broker, user_created, event, self.show(user_created))
                 if observed.to(notifications):
                     try:

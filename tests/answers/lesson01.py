@@ -8,6 +8,8 @@ import asyncio
 from faststream import FastStream, Logger
 from faststream.kafka import KafkaBroker
 
+from . import utils
+
 sent_emails: list[str] = []
 
 
@@ -69,6 +71,28 @@ async def handler_logger(event: dict, logger: Logger) -> None:
     """Also correct: FastStream gives a handler that asks for it a logger."""
     logger.info("welcoming user %s", event["user_id"])
     await send_welcome_email(event["email"], event["name"])
+    await create_default_settings(event["user_id"])
+
+
+@utils.timed
+async def handler_timed(event: dict) -> None:
+    """Also correct: wrapped in a decorator from another module."""
+    await send_welcome_email(event["email"], event["name"])
+    await create_default_settings(event["user_id"])
+
+
+@utils.timed
+async def handler_timed_does_the_work(event: dict) -> None:
+    """Writes the outbox itself, behind a decorator from another module."""
+    sent_emails.append(event["email"])
+    await send_welcome_email(event["email"], event["name"])
+    await create_default_settings(event["user_id"])
+
+
+async def handler_decides_by_domain(event: dict) -> None:
+    """A business rule in the handler: only addresses of one domain are welcomed."""
+    if event["email"].endswith("@example.com"):
+        await send_welcome_email(event["email"], event["name"])
     await create_default_settings(event["user_id"])
 
 
@@ -253,4 +277,22 @@ def app_hangs_on_real_broker(broker: KafkaBroker, topic: str) -> FastStream:
 
 def app_hardcoded_handler(broker: KafkaBroker, topic: str) -> FastStream:
     broker.subscriber(topic, auto_offset_reset="earliest")(handler_hardcoded)
+    return FastStream(broker)
+
+
+def app_timed_handler(broker: KafkaBroker, topic: str) -> FastStream:
+    """Also correct: the handler is wrapped in a decorator from another module."""
+    broker.subscriber(topic, auto_offset_reset="earliest")(handler_timed)
+    return FastStream(broker)
+
+
+def app_also_hardcoded_topic(broker: KafkaBroker, topic: str) -> FastStream:
+    """Subscribes to the argument and to the name from the brief (outside the sandbox on a real broker)."""
+    broker.subscriber(topic, "user.created", auto_offset_reset="earliest")(handler_solution)
+    return FastStream(broker)
+
+
+def app_second_subscriber_elsewhere(broker: KafkaBroker, topic: str) -> FastStream:
+    broker.subscriber(topic, auto_offset_reset="earliest")(handler_solution)
+    broker.subscriber("user.created.v2", auto_offset_reset="earliest")(handler_solution)
     return FastStream(broker)

@@ -10,6 +10,8 @@ from faststream.kafka import KafkaBroker
 
 from helpers.settings import BROKERS
 
+from . import utils
+
 NOTIFICATIONS = "notifications"  # the name from the brief, as a learner might hardcode it
 sent_emails: list[str] = []
 
@@ -224,6 +226,30 @@ async def notifier_async_factory(broker: KafkaBroker, topic: str):
         await broker.publish({"user_id": user_id, "message": message, "type": "info"}, topic)
 
     return notify_user
+
+
+def notifier_starts_broker(broker: KafkaBroker, topic: str):
+    """Starts the caller's broker again: "it must be connected"."""
+
+    async def notify_user(user_id: int, message: str) -> None:
+        await broker.start()
+        await broker.publish({"user_id": user_id, "message": message, "type": "info"}, topic)
+
+    return notify_user
+
+
+def notifier_derived_topic(broker: KafkaBroker, topic: str):
+    """Publishes to a name made from the argument."""
+
+    async def notify_user(user_id: int, message: str) -> None:
+        await broker.publish({"user_id": user_id, "message": message, "type": "info"}, f"{topic}.v2")
+
+    return notify_user
+
+
+def notifier_own_broker_hardcoded(broker: KafkaBroker, topic: str):
+    """A broker of its own and the name from the brief: the topic would be created outside the sandbox."""
+    return notifier_own_broker(broker, NOTIFICATIONS)
 
 
 # -- Exercise 02.2 -------------------------------------------------------------------
@@ -490,6 +516,46 @@ def app_hangs_for_other_users(broker: KafkaBroker, user_created: str, notificati
         await create_default_settings(event["user_id"])
         if event["user_id"] != 42:
             await asyncio.Event().wait()
+        return welcome_notification(event["user_id"], event["name"])
+
+    return FastStream(broker)
+
+
+def app_timed(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    """Also correct: the handler is wrapped in a decorator from another module."""
+
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    @utils.timed
+    async def on_user_created(event: dict) -> dict:
+        await send_welcome_email(event["email"], event["name"])
+        await create_default_settings(event["user_id"])
+        return welcome_notification(event["user_id"], event["name"])
+
+    return FastStream(broker)
+
+
+def app_also_hardcoded_subscription(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    """Subscribes to the argument and to the name from the brief (outside the sandbox on a real broker)."""
+
+    @broker.publisher(notifications)
+    @broker.subscriber(user_created, "user.created", auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> dict:
+        await send_welcome_email(event["email"], event["name"])
+        await create_default_settings(event["user_id"])
+        return welcome_notification(event["user_id"], event["name"])
+
+    return FastStream(broker)
+
+
+def app_derived_publisher(broker: KafkaBroker, user_created: str, notifications: str) -> FastStream:
+    """Publishes to a name made from the argument."""
+
+    @broker.publisher(f"{notifications}.welcome")
+    @broker.subscriber(user_created, auto_offset_reset="earliest")
+    async def on_user_created(event: dict) -> dict:
+        await send_welcome_email(event["email"], event["name"])
+        await create_default_settings(event["user_id"])
         return welcome_notification(event["user_id"], event["name"])
 
     return FastStream(broker)
