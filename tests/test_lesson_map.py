@@ -21,3 +21,13 @@ def test_lesson_00_maps_every_lesson_with_its_own_time():
 def test_the_readme_maps_every_lesson():
     rows = map_rows((REPO_ROOT / "README.md").read_text())
     assert sorted(rows) == [lesson.number for lesson in lessons()]
+
+
+def test_each_exercise_has_the_same_title_in_its_lesson_and_in_progress():
+    """The heading a learner reads is the name the progress table shows."""
+    headings = {}
+    for path in sorted((REPO_ROOT / "lessons").glob("[0-9][0-9]-*.md")):
+        headings.update(re.findall(r"^### Exercise (\d\d\.\d) · (.+)$", path.read_text(), re.M))
+    checkers = {exercise_id: title for lesson in lessons() for exercise_id, title in lesson.exercises
+                if exercise_id in headings or exercise_id[:2] != "00"}
+    assert checkers == headings

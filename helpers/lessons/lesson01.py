@@ -69,7 +69,7 @@ def _people() -> str:
 
 class HandleUserCreated(SandboxedExercise):
     id = "01.1"
-    title = "Translate user.created into service calls"
+    title = "Translate the event into service calls"
     label = "ex1"
     hints = (
         "The handler gets the event as a dict: `event[\"email\"]`, `event[\"name\"]`, `event[\"user_id\"]`.",
@@ -101,7 +101,7 @@ async def on_user_created(event: dict) -> None:
 
 class BuildWelcomeApp(SandboxedExercise):
     id = "01.2"
-    title = "Wire the handler into an app"
+    title = "Wire it into an app"
     label = "ex2"
     hints = (
         "A subscriber is registered with `broker.subscriber(topic)`; used as a decorator or called on a "

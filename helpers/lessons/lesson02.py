@@ -287,7 +287,7 @@ class _PublishingExercise(SandboxedExercise):
 
 class NotifyFromPlainCode(_PublishingExercise):
     id = "02.1"
-    title = "Publish a notification from plain code"
+    title = "Notify a user from plain code"
     label = "ex1"
     hints = (
         "A plain function that *returns* a dict publishes nothing, decorated or not. Publish explicitly: "
@@ -429,7 +429,7 @@ def build_notifier(broker: KafkaBroker, topic: str):
 
 class PublishReturnValue(_PublishingExercise):
     id = "02.2"
-    title = "Publish a handler's return value"
+    title = "The welcome service publishes its notification"
     label = "ex2"
     hints = (
         "A subscriber's return value is published by `@broker.publisher(topic)` stacked on the same function as "
