@@ -66,6 +66,7 @@ async def test_lifespan_starter_is_not_attempted(kafka_sandbox):
         (answers.lifespan_global_broker, "started another broker"),
         (answers.lifespan_returns_nothing, "returned None"),
         (answers.lifespan_itself, "you passed a lifespan; pass `make_lifespan`"),
+        (answers.lifespan_stop_without_time, "`broker.stop()` was cancelled before it could run"),
     ],
 )
 async def test_lifespan_mistakes_get_their_reason(answer, reason, kafka_sandbox):
@@ -112,6 +113,9 @@ async def test_lifespan_passes_after_an_interrupted_check(kafka_sandbox):
         answers.api_router_with_prefix,
         answers.api_background_task,
         answers.api_response_model,
+        answers.api_kafka_error_is_503,
+        answers.api_ping_first,
+        answers.api_service_by_keyword,
     ],
 )
 async def test_api_solutions_are_correct(answer, kafka_sandbox):
@@ -144,8 +148,20 @@ async def test_api_starter_is_not_attempted(kafka_sandbox):
         (answers.api_hardcoded_event, "the event's user_id is 7, but `create_user` returned the user with id 12"),
         (answers.api_two_topics, "and also to `user.created`"),
         (answers.api_creates_twice, "called `create_user(...)` 2 times"),
-        (answers.api_swallows_publish_errors, "when the publish failed"),
+        (answers.api_swallows_publish_errors, "answered 201 although the event was never published"),
+        (answers.api_swallows_kafka_errors, "raise aiokafka's `KafkaTimeoutError`, as it does when the cluster is "
+                                            "unreachable), `POST /users` still answered 201"),
+        (answers.api_swallows_lost_connections, "raise aiokafka's `KafkaConnectionError`"),
         (answers.api_async_factory, "`build_api` is an `async def`"),
+        (answers.api_service_gets_dict, "`create_user` takes the request model (UserCreate), as the lesson defines "
+                                        "it: `create_user(data: UserCreate)`; you passed it a `dict`"),
+        (answers.api_service_gets_fields, "`create_user` takes the request model (UserCreate), as the lesson "
+                                          "defines it: `create_user(data: UserCreate)`; you called "
+                                          "`create_user(email=…, name=…, password=…)`"),
+        (answers.api_event_with_pwd, "the event carries the user's password"),
+        (answers.api_event_with_reversed_password, "the event has `secret`, which the `UserCreated` contract"),
+        (answers.api_event_with_extra_fields, "the event has `id` and `signup_ip`, which the `UserCreated` contract"),
+        (answers.api_notebook_broker, "It published through a broker that is not connected"),
     ],
 )
 async def test_api_mistakes_get_their_reason(answer, reason, kafka_sandbox):
@@ -164,3 +180,46 @@ async def test_an_endpoint_that_never_answers_gets_a_verdict_and_the_service_bac
     assert answers.create_user.__name__ == "create_user"
     result = await check(lesson04.BuildSignupApi, answers.api_solution, kafka_sandbox)
     assert result.verdict is Verdict.CORRECT, result.message
+
+
+@pytest.mark.parametrize(
+    ("exercise", "answer", "reason"),
+    [
+        (lesson04.SafeLifespan, answers.lifespan_stop_in_task, "you called `broker.stop()` without `await`"),
+        (lesson04.BuildSignupApi, answers.api_publish_in_task, "you called `broker.publish(...)` without `await`"),
+    ],
+)
+async def test_a_task_holding_an_unawaited_call_ends_quietly(exercise, answer, reason, kafka_sandbox):
+    """The check finishes the call a learner's task still holds, without "Task exception was never retrieved"."""
+    loop = asyncio.get_running_loop()
+    reported = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _, context: reported.append(context["message"]))
+    try:
+        result = await check(exercise, answer, kafka_sandbox)
+        for _ in range(3):
+            await asyncio.sleep(0)
+        gc.collect()
+    finally:
+        loop.set_exception_handler(previous)
+    assert result.verdict is Verdict.INCORRECT
+    assert reason in result.message, result.message
+    assert reported == []
+
+
+async def test_publishing_through_another_connected_broker_is_named_and_kept_off_kafka(kafka_sandbox, monkeypatch):
+    from helpers.cleanup import _kafka_topics
+
+    before = set(await _kafka_topics(lambda topic: True))
+    other = kafka_sandbox.kafka_broker()
+    monkeypatch.setattr(answers, "notebook_broker", other)
+    await other.start()
+    try:
+        result = await check(lesson04.BuildSignupApi, answers.api_notebook_broker, kafka_sandbox)
+    finally:
+        await other.stop()
+    assert result.verdict is Verdict.INCORRECT
+    assert "published to `signup.user.created` through a different broker than the one `build_api` was given" in (
+        result.message), result.message
+    created = set(await _kafka_topics(lambda topic: True)) - before
+    assert "signup.user.created" not in created, "the check let the other broker publish to the real Kafka"

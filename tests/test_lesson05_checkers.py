@@ -44,7 +44,8 @@ async def test_a_router_already_included_stays_included(kafka_sandbox):
     router, broker = answers.router_solution(), KafkaBroker()
     broker.include_router(router, prefix="staging.")
     result = await check(lesson05.AnalyticsConsumer, kafka_sandbox, router)
-    assert result.verdict is Verdict.INCORRECT  # the learner's prefix is on the topic: the check says so
+    assert result.verdict is Verdict.INCORRECT
+    assert "your router is already included into a broker" in result.message, result.message
     assert router in broker.routers and router.parent is broker
     assert [t for s in router.subscribers for t in s.topic_names] == ["staging.user.created"]
 
@@ -69,6 +70,9 @@ async def test_analytics_starter_is_not_attempted(build, kafka_sandbox):
         (answers.router_hardcoded_id, "`track_signup` got 42 for the event {'user_id': 7"),
         (answers.router_not_awaited, "did not `await` it"),
         (answers.router_publisher_only, "a *publisher* and no subscriber"),
+        (answers.router_publishes_what_it_returns, "your handler is decorated with a publisher (to "
+                                                   "`analytics.tracked`)"),
+        (answers.router_with_a_spare_publisher, "your router also has a publisher (to `analytics.tracked`)"),
     ],
 )
 async def test_analytics_mistakes_get_their_reason(build, reason, kafka_sandbox):
@@ -109,6 +113,42 @@ async def test_analytics_on_the_shared_broker_is_named(kafka_sandbox):
     assert "the service's shared broker" in result.message
 
 
+async def test_a_router_included_by_its_module_is_named(kafka_sandbox):
+    router = answers.router_included_by_hand()
+    try:
+        result = await check(lesson05.AnalyticsConsumer, kafka_sandbox, router)
+    finally:
+        router.parent = None  # out of the service's shared broker again
+    assert result.verdict is Verdict.INCORRECT
+    assert "your router is already included into the service's shared broker" in result.message, result.message
+
+
+async def test_a_prefixed_topic_is_named_without_the_prefix_value(kafka_sandbox, monkeypatch):
+    """The notebook's TOPIC_PREFIX is its sandbox's random prefix: a message names it, never shows it."""
+    import app.broker
+    import app.config
+
+    notebook = app.config.Settings(topic_prefix="lesson05-1a2b3c.")
+    monkeypatch.setattr(app.config, "settings", notebook)
+    monkeypatch.setattr(app.broker, "settings", notebook)
+    result = await check(lesson05.AnalyticsConsumer, kafka_sandbox, answers.router_sandbox_prefixed_topic())
+    assert result.verdict is Verdict.INCORRECT
+    assert "listens on `TOPIC_PREFIX` + `user.created`: write the topic as `user.created`" in result.message
+    assert "1a2b3c" not in result.message, result.message
+    result = await check(lesson05.AnalyticsConsumer, kafka_sandbox, answers.router_welcome_group())
+    assert "the welcome handler's consumer group (`TOPIC_PREFIX` + `welcome-service.welcome`)" in result.message
+
+
+async def test_a_handler_that_hangs_on_the_real_broker_only_gets_a_verdict(kafka_sandbox, monkeypatch):
+    monkeypatch.setattr(lesson05, "TIMEOUT", 3.0)
+    result = await check(lesson05.AnalyticsConsumer, kafka_sandbox, answers.router_hangs_on_a_repeated_user())
+    assert result.verdict is Verdict.INCORRECT
+    assert "on the real broker your handler received" in result.message
+    assert "had not finished 3 s later" in result.message, result.message
+    result = await check(lesson05.AnalyticsConsumer, kafka_sandbox, answers.router_solution())
+    assert result.verdict is Verdict.CORRECT, result.message
+
+
 # -- 05.2 --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("build", "options"),
@@ -116,6 +156,7 @@ async def test_analytics_on_the_shared_broker_is_named(kafka_sandbox):
         (answers.settings_solution, answers.consumer_options_solution),
         (answers.settings_alias, answers.consumer_options_alias),
         (answers.settings_validator, answers.consumer_options_solution),
+        (answers.settings_anchored_pattern, answers.consumer_options_solution),
     ],
 )
 async def test_setting_solutions_are_correct(build, options, kafka_sandbox):
@@ -145,6 +186,16 @@ async def test_setting_starter_is_not_attempted(kafka_sandbox):
         (answers.settings_base_model, answers.consumer_options_solution, "never reads the environment"),
         (answers.settings_solution, answers.consumer_options_starter, "still says `auto_offset_reset='earliest'`"),
         (answers.settings_solution, answers.consumer_options_no_group, "no `group_id`"),
+        (answers.settings_unanchored_pattern, answers.consumer_options_solution,
+         "`AUTO_OFFSET_RESET=latest2` was accepted (the setting became 'latest2')"),
+        (answers.settings_old_aliases, answers.consumer_options_solution,
+         "`AUTO_OFFSET_RESET=smallest` was accepted"),
+        (answers.settings_blocklist, answers.consumer_options_solution, "`AUTO_OFFSET_RESET=smallest` was accepted"),
+        (answers.settings_solution, answers.consumer_options_import_time_group,
+         "the one the service's import-time `settings` gives, but the settings it was passed give "
+         "`staging.welcome-service.analytics`"),
+        (answers.settings_solution, answers.consumer_options_import_time_timeouts,
+         "the values of the service's import-time `settings`, but the settings it was passed say 6000 and 600"),
     ],
 )
 async def test_setting_mistakes_get_their_reason(build, options, reason, kafka_sandbox):

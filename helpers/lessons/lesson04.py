@@ -15,9 +15,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import typing
 from dataclasses import dataclass, field
 from typing import Any
 
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from httpx import ASGITransport, AsyncClient
@@ -26,6 +29,8 @@ from pydantic import BaseModel
 from ..brokers import silent_logger
 from ..exercises import Exercise, Incorrect, NotAttempted, fail, is_untouched
 from ..flow import FlowLog
+from ._fakes import _finish_unawaited
+from ._services import real_broker
 
 TIMEOUT = 10.0
 LIFESPAN_LIMIT = 10.0  # seconds a lifespan may take to start, or to shut down, before the check gives up on it
@@ -58,12 +63,17 @@ class _Call:
     coroutine: Any = None
     result: Any = None
 
+    @property
+    def cancelled(self) -> bool:
+        """Handed to something that cancelled it before it ran: ``wait_for`` with no time left, a cancelled task."""
+        return not self.awaited and inspect.getcoroutinestate(self.coroutine) == inspect.CORO_CLOSED
+
 
 class _Recorder:
     """Records each call of an async function and whether it was awaited.
 
     The work (``_run``) only happens when the call is awaited, so a call nobody awaits does nothing,
-    exactly like the original; ``close()`` closes those coroutines so Python does not warn later.
+    exactly like the original; ``close()`` finishes those calls so Python does not warn later.
     """
 
     def __init__(self, name: str) -> None:
@@ -72,6 +82,7 @@ class _Recorder:
 
     @_async_callable
     def __call__(self, *args: Any, **kwargs: Any):
+        self._accept(args, kwargs)
         call = _Call(args, kwargs)
         self.calls.append(call)
 
@@ -83,6 +94,9 @@ class _Recorder:
         call.coroutine = run()
         return call.coroutine
 
+    def _accept(self, args: tuple, kwargs: dict) -> None:
+        """Raise what the original raises for a call it does not take (nothing, here)."""
+
     async def _run(self, call: _Call) -> Any:
         raise NotImplementedError
 
@@ -92,12 +106,24 @@ class _Recorder:
 
     @property
     def forgotten(self) -> list[_Call]:
-        """Calls whose coroutine nobody awaited."""
+        """Calls whose coroutine never ran: nobody awaited it, or it was cancelled first."""
         return [c for c in self.calls if not c.awaited]
 
+    @property
+    def unrun(self) -> str:
+        """"cancelled" or "forgotten" when a call of it never ran (see :func:`_cancelled`), else ""."""
+        if any(c.cancelled for c in self.forgotten):
+            return "cancelled"
+        return "forgotten" if self.forgotten else ""
+
     def close(self) -> None:
-        for call in self.calls:
-            call.coroutine.close()
+        """A call nobody awaited must not warn later, nor break a learner's task that still holds it."""
+        _finish_unawaited([c.coroutine for c in self.calls if not c.awaited])
+
+
+def _cancelled(call: str) -> str:
+    return (f"`{call}` was cancelled before it could run (by `asyncio.wait_for` with no time left, or by "
+            "cancelling the task that held it)")
 
 
 class _Spy(_Recorder):
@@ -146,8 +172,8 @@ class _LifespanRun:
     timeline: list[str] = field(default_factory=list)  # "start" and "stop", in the order they ran
     entered: bool = False
     serving_at: int = 0  # how much of the timeline had happened when the app began serving
-    start_forgotten: bool = False  # a start() call nobody had awaited when the app began serving
-    stop_forgotten: bool = False
+    start_unrun: str = ""  # a start() call that had not run when the app began serving: "forgotten", "cancelled"
+    stop_unrun: str = ""
     hung: str = ""  # "startup" or "shutdown": that half did not finish within LIFESPAN_LIMIT
     error: BaseException | None = None
     propagated: bool = False
@@ -311,11 +337,11 @@ def make_lifespan(broker: KafkaBroker):
             with _spied([(broker, "start", "start"), (broker, "stop", "stop")], run.timeline) as spies:
 
                 async def serving(run: _LifespanRun) -> None:
-                    run.start_forgotten = bool(spies["start"].forgotten)
+                    run.start_unrun = spies["start"].unrun
                     run.other_brokers = [b for b in others if b.running]
 
                 await _serve(lifespan, run, fail_while_serving=fail_while_serving, while_serving=serving)
-                run.stop_forgotten = bool(spies["stop"].forgotten)
+                run.stop_unrun = spies["stop"].unrun
         for other in run.other_brokers:
             if other.running:
                 await other.stop()  # the learner's own broker, started by this check: leave it as it was
@@ -346,7 +372,10 @@ def make_lifespan(broker: KafkaBroker):
             if run.other_brokers:
                 fail("your lifespan started another broker (the notebook's `broker`?), not the one "
                      "`make_lifespan` was given: inside `make_lifespan`, start and stop its `broker` argument.")
-            if run.start_forgotten:
+            if run.start_unrun == "cancelled":
+                fail(f"{_cancelled('broker.start()')}, so the app served with a broker that was not connected. "
+                     "`await broker.start()` and let it finish.")
+            if run.start_unrun:
                 fail("`broker.start()` had not run when the app began serving: you called it without `await` "
                      "(or in a task nobody waited for), so the app served with a broker that was not "
                      "connected. Write `await broker.start()`.")
@@ -363,7 +392,10 @@ def make_lifespan(broker: KafkaBroker):
         if starts > 1:
             fail(f"the broker was started {starts} times before the app served; start it once, before `yield`.")
         if run.running_after:
-            if run.stop_forgotten:
+            if run.stop_unrun == "cancelled":
+                fail(f"{_cancelled('broker.stop()')}: the broker stayed connected after shutdown. "
+                     "`await broker.stop()` and let it finish.")
+            if run.stop_unrun:
                 fail("you called `broker.stop()` without `await`, so it never ran: the broker stayed connected "
                      "after shutdown. Write `await broker.stop()`.")
             fail("after shutdown the broker is still connected: nothing stopped it, so its consumers keep "
@@ -385,7 +417,7 @@ def make_lifespan(broker: KafkaBroker):
     async def _on_real_broker(self, factory: Any) -> None:
         sandbox = self.sandbox
         topic = self.check_topic("ready")
-        broker = sandbox.kafka_broker(logger=silent_logger())
+        broker = real_broker(sandbox)
         broker.subscriber(topic, auto_offset_reset="earliest")(lifespan_check_probe)
         seen = {"connected": False, "consumed": False}
 
@@ -403,7 +435,7 @@ def make_lifespan(broker: KafkaBroker):
                          while_serving=serving)
             disconnected = not await broker.ping(timeout=1)
         finally:
-            await broker.stop()  # whatever the lifespan did, the check leaves nothing connected
+            await stopped(broker)  # whatever the lifespan did, the check leaves nothing connected
         self._judge_errors(run)
         if not seen["connected"]:
             fail("in memory it worked, but on the real Kafka broker `broker.ping()` failed while the app was "
@@ -428,16 +460,92 @@ class _CheckedUser(BaseModel):
 
 
 class _FakeCreateUser(_Recorder):
-    """Stands in for the lesson's ``create_user``: records calls, returns users with ids 7, then 12; stores nothing."""
+    """Stands in for the lesson's ``create_user``: records calls, returns users with ids 7, then 12; stores nothing.
 
-    def __init__(self) -> None:
+    It takes what the real one takes (its signature, and the request model its parameter is typed with), so a
+    call the real service would fail on fails here too, and ``misuse`` says why.
+    """
+
+    def __init__(self, real: Any) -> None:
         super().__init__("create_user")
+        self.signature = _signature(real)
+        self.model = _request_model(real, self.signature)
+        self.misuse = ""
+
+    def _accept(self, args: tuple, kwargs: dict) -> None:
+        if self.signature is None:
+            return
+        try:
+            bound = self.signature.bind(*args, **kwargs)
+        except TypeError as exc:
+            self._refuse(f"you called `create_user({_shown_args(args, kwargs)})`", exc)
+        if self.model is None or not bound.arguments:
+            return
+        value = next(iter(bound.arguments.values()))
+        if not _is_instance(value, self.model):
+            self._refuse(f"you passed it {_a(type(value).__name__)}", None)
+
+    def _refuse(self, what: str, error: TypeError | None) -> None:
+        model = self.model.__name__ if self.model is not None else "the request"
+        self.misuse = (f"`create_user` takes the request model ({model}), as the lesson defines it: "
+                       f"`create_user{_shown_signature(self.signature)}`; {what}. Pass the validated body as it is: "
+                       "`user = await create_user(data)`.")
+        raise TypeError(str(error) if error is not None else self.misuse)
 
     async def _run(self, call: _Call) -> _CheckedUser:
         number = len(self.awaited) - 1
         user_id = CHECK_USER_IDS[number] if number < len(CHECK_USER_IDS) else 100 + number
-        data = call.args[0] if call.args else call.kwargs.get("data")
+        data = call.args[0] if call.args else next(iter(call.kwargs.values()), None)
         return _CheckedUser(id=user_id, email=_field(data, "email"), name=_field(data, "name"))
+
+
+def _signature(func: Any) -> inspect.Signature | None:
+    try:
+        return inspect.signature(func) if callable(func) else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _request_model(func: Any, signature: inspect.Signature | None) -> type | None:
+    """The pydantic model the service's first parameter is typed with (``UserCreate``), if it says so."""
+    if signature is None or not signature.parameters:
+        return None
+    first = next(iter(signature.parameters))
+    try:
+        annotation = typing.get_type_hints(func).get(first)
+    except Exception:  # noqa: BLE001 - an annotation that does not resolve: judge by the signature alone
+        annotation = signature.parameters[first].annotation
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def _is_instance(value: Any, model: type) -> bool:
+    """An instance of ``model``, or of a model of the same name (the cell that defines it was run again)."""
+    return isinstance(value, model) or (isinstance(value, BaseModel) and type(value).__name__ == model.__name__)
+
+
+def _shown_args(args: tuple, kwargs: dict) -> str:
+    return ", ".join([_a(type(a).__name__) for a in args] + [f"{k}=…" for k in kwargs])
+
+
+def _shown_signature(signature: inspect.Signature | None) -> str:
+    """``(data: UserCreate)``: the parameters, their types by name only."""
+    if signature is None:
+        return "(data)"
+    shown = []
+    for parameter in signature.parameters.values():
+        annotation = parameter.annotation
+        typed = "" if annotation is parameter.empty else f": {getattr(annotation, '__name__', annotation)}"
+        shown.append(parameter.name + typed)
+    return f"({', '.join(shown)})"
+
+
+def _and(keys: list[str]) -> str:
+    names = [f"`{key}`" for key in keys]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _a(type_name: str) -> str:
+    return f"an `{type_name}`" if type_name[:1].lower() in "aeiou" else f"a `{type_name}`"
 
 
 def _field(data: Any, name: str) -> str:
@@ -449,7 +557,7 @@ def _field(data: Any, name: str) -> str:
 def _create_user_replaced(factory: Any):
     namespace = inspect.unwrap(factory).__globals__
     saved = namespace.get("create_user", _MISSING)
-    fake = namespace["create_user"] = _FakeCreateUser()
+    fake = namespace["create_user"] = _FakeCreateUser(None if saved is _MISSING else saved)
     try:
         yield fake
     finally:
@@ -458,6 +566,76 @@ def _create_user_replaced(factory: Any):
             namespace.pop("create_user", None)
         else:
             namespace["create_user"] = saved
+
+
+@contextlib.contextmanager
+def _foreign_sends():
+    """Yield the topics any real Kafka producer was asked to send to meanwhile; none of them is sent.
+
+    In memory the broker the factory was given sends through no Kafka client, so a send is another
+    broker's: the notebook's, still connected. Refusing it keeps the check's messages off the real
+    cluster (the in-memory topics have no sandbox prefix).
+    """
+    topics: list[str] = []
+    original = AIOKafkaProducer.send
+
+    async def send(producer: Any, topic: str, *args: Any, **kwargs: Any) -> Any:
+        topics.append(topic)
+        raise _ForeignBroker(f"the check did not let another broker publish to {topic!r}")
+
+    AIOKafkaProducer.send = send
+    try:
+        yield topics
+    finally:
+        AIOKafkaProducer.send = original
+
+
+class _ForeignBroker(Exception):
+    """Raised in place of a send through a broker the factory was not given."""
+
+
+class _KafkaDown:
+    """Stands in for aiokafka's producer when the cluster does not answer: every send raises ``error``."""
+
+    _closed = False
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    async def start(self) -> None:
+        pass
+
+    async def stop(self) -> None:
+        self._closed = True
+
+    async def flush(self) -> None:
+        pass
+
+    async def send(self, *args: Any, **kwargs: Any) -> Any:
+        raise self.error
+
+    async def send_batch(self, *args: Any, **kwargs: Any) -> Any:
+        raise self.error
+
+    def create_batch(self) -> Any:
+        raise self.error
+
+
+@contextlib.asynccontextmanager
+async def _unreachable(broker: KafkaBroker, error: Exception):
+    """Connect ``broker``'s producer as ``broker.start()`` would, to a Kafka that raises ``error`` at every send."""
+    producer, config = broker.config.producer, broker.config
+    await producer.connect(_KafkaDown(error), serializer=config.fd_config._serializer, codec=config.broker_codec)
+    try:
+        yield
+    finally:
+        await producer.disconnect()
+
+
+UNREACHABLE = (  # what aiokafka raises when the cluster stops answering: a send that times out, a lost connection
+    KafkaTimeoutError(),
+    KafkaConnectionError("Connection at 127.0.0.1:9092 closed"),
+)
 
 
 @dataclass
@@ -534,8 +712,8 @@ class BuildSignupApi(Exercise):
         "`UserCreate`: FastAPI then validates the body and answers 422 by itself.",
         "In the endpoint: `user = await create_user(data)`, then publish a `UserCreated` built from `user` "
         "(not from `data`, which has the password) to `topic`, with `await`; answer with the user.",
-        "`await broker.publish(UserCreated(user_id=user.id, email=user.email, name=user.name), topic)`, "
-        "then `return user`.",
+        "`event = UserCreated(user_id=user.id, email=user.email, name=user.name)`, then "
+        "`await broker.publish(event, topic)` and `return user`.",
     )
     solution_code = '''
 def build_api(broker: KafkaBroker, topic: str) -> FastAPI:
@@ -544,7 +722,8 @@ def build_api(broker: KafkaBroker, topic: str) -> FastAPI:
     @api.post("/users", status_code=status.HTTP_201_CREATED)
     async def post_user(data: UserCreate) -> User:
         user = await create_user(data)
-        await broker.publish(UserCreated(user_id=user.id, email=user.email, name=user.name), topic)
+        event = UserCreated(user_id=user.id, email=user.email, name=user.name)
+        await broker.publish(event, topic)
         return user
 
     return api
@@ -582,17 +761,26 @@ def build_api(broker: KafkaBroker, topic: str) -> FastAPI:
         topic = "signup.user.created"
         api = self._build(factory, broker, topic)
         broker.subscriber(topic)(signup_check_probe)
-        with _create_user_replaced(factory) as create_user:
+        with _create_user_replaced(factory) as create_user, _foreign_sends() as foreign:
             async with TestKafkaBroker(broker, connect_only=False):
                 with _spied(_publish_spies(broker)) as spies:
                     bad = await _post(api, NO_PASSWORD)
+                    self._judge_foreign(foreign)
                     self._judge_bad(api, bad, log, create_user)
                     for request in (SIGNUP, SECOND_SIGNUP):
                         exchange = _Exchange(request, len(create_user.awaited), len(log.published()),
                                              len(log.delivered(topic)))
                         exchange.answer = await _post(api, request)
                         exchange.finish(create_user, log, topic)
-                        self._judge_good(exchange, spies, topic)
+                        self._judge_foreign(foreign)
+                        self._judge_good(exchange, spies, topic, create_user)
+
+    def _judge_foreign(self, topics: list[str]) -> None:
+        if topics:
+            shown = ", ".join(sorted({f"`{self.show(t)}`" for t in topics}))
+            fail(f"`POST /users` published to {shown} through a different broker than the one `build_api` was "
+                 "given (the notebook's `broker`?): use the `broker` argument (or a publisher object made from "
+                 "it), which the caller connects. The check did not let that message out.")
 
     def _judge_bad(self, api: FastAPI, answer: _Answer, log: FlowLog, create_user: _FakeCreateUser) -> None:
         if answer.status in (404, 405):
@@ -620,13 +808,20 @@ def build_api(broker: KafkaBroker, topic: str) -> FastAPI:
             raise NotAttempted("add the `POST /users` endpoint inside `build_api`, then run this cell again.")
         fail(f"your app has no `POST /users` endpoint; it has {', '.join(endpoints)}. Use `@api.post(\"/users\")`.")
 
-    def _judge_good(self, exchange: _Exchange, spies: dict[str, _Spy], topic: str) -> None:
+    def _judge_good(self, exchange: _Exchange, spies: dict[str, _Spy], topic: str,
+                    create_user: _FakeCreateUser) -> None:
         answer = exchange.answer
         error = answer.error
+        if create_user.misuse:
+            fail(create_user.misuse)
         if error is not None:
             if isinstance(error, AttributeError) and "coroutine" in str(error):
                 fail(f"{type(error).__name__}: {error}. An `async` function returns a coroutine until you "
                      "`await` it: write `user = await create_user(data)`.")
+            if type(error).__name__ == "IncorrectState":
+                fail(f"a valid request made `POST /users` raise IncorrectState: {error}. It published through a "
+                     "broker that is not connected (the notebook's `broker`?): use the `broker` argument of "
+                     "`build_api`, which the caller connects.")
             fail(f"a valid request made `POST /users` raise {type(error).__name__}: {error}.")
         if not 200 <= answer.status < 300:
             fail(f"a valid request got HTTP {answer.status} ({answer.response.text}); expected 201 (or 200) "
@@ -641,7 +836,10 @@ def build_api(broker: KafkaBroker, topic: str) -> FastAPI:
             fail(f"one request called `create_user(...)` {len(created)} times: that creates {len(created)} "
                  "accounts for one signup. Call it once and use the user it returns.")
         for spy in spies.values():
-            if spy.forgotten:
+            if spy.unrun == "cancelled":
+                fail(f"{_cancelled(spy.name + '(...)')}, so nothing was published. Write `await` in front of it "
+                     "and let it finish.")
+            if spy.unrun:
                 fail(f"you called `{spy.name}(...)` without `await`, so it never ran and nothing was published "
                      "(Python only warns \"coroutine was never awaited\"). Write `await` in front of it.")
         user = created[0].result
@@ -679,13 +877,19 @@ def build_api(broker: KafkaBroker, topic: str) -> FastAPI:
     def _judge_event(body: Any, user: _CheckedUser, request: dict) -> None:
         if not isinstance(body, dict):
             fail(f"the event's body was {body!r}; publish a `UserCreated`, which goes out as a JSON object.")
-        if any("password" in str(key).lower() for key in body):
+        if any("password" in str(key).lower() for key in body) or request["password"] in map(str, body.values()):
             fail(f"the event carries the user's password ({sorted(body)}): publish a `UserCreated` (user_id, "
                  "email, name) built from the created user, never the request body.")
         expected = {"user_id": user.id, "email": request["email"], "name": request["name"]}
         missing = [key for key in expected if key not in body]
         if missing:
             fail(f"the event {body} has no {', '.join(f'`{k}`' for k in missing)}: publish "
+                 "`UserCreated(user_id=user.id, email=user.email, name=user.name)`.")
+        extra = [key for key in body if key not in expected]
+        if extra:
+            fail(f"the event has {_and(extra)}, which the `UserCreated` contract (user_id, "
+                 "email, name) does not: every consumer of `user.created` receives what you add, and anything "
+                 "taken from the request can carry what must not leave the API. Publish exactly "
                  "`UserCreated(user_id=user.id, email=user.email, name=user.name)`.")
         if body["user_id"] != user.id:
             fail(f"the event's user_id is {body['user_id']!r}, but `create_user` returned the user with id "
@@ -697,26 +901,32 @@ def build_api(broker: KafkaBroker, topic: str) -> FastAPI:
 
     # -- when Kafka is not there -----------------------------------------------------------
     async def _when_publishing_fails(self, factory: Any) -> None:
-        broker = KafkaBroker(logger=silent_logger())  # never connected: every publish through it raises
-        api = self._build(factory, broker, "signup.user.created")
-        with _create_user_replaced(factory):
-            answer = await _post(api, SIGNUP)
-        if answer.succeeded:
-            fail(f"when the publish failed (the check gave `build_api` a broker that was not connected), "
-                 f"`POST /users` still answered {answer.status}: the client is told the signup was announced, "
-                 "the `user.created` event is lost, and nothing says so. Don't catch the publish error and carry "
-                 "on: let it propagate (the client gets a 500), or answer an error status yourself.")
+        """Each publish raises what aiokafka raises when the cluster stops answering; no answer may be a success."""
+        for error in UNREACHABLE:
+            broker = KafkaBroker(logger=silent_logger())
+            api = self._build(factory, broker, "signup.user.created")
+            with _create_user_replaced(factory), _foreign_sends() as foreign:
+                async with _unreachable(broker, error):
+                    answer = await _post(api, SIGNUP)
+            self._judge_foreign(foreign)
+            if answer.succeeded:
+                fail(f"when Kafka did not answer (the check made the publish raise aiokafka's "
+                     f"`{type(error).__name__}`, as it does when the cluster is unreachable), `POST /users` still "
+                     f"answered {answer.status} although the event was never published: the client is told the "
+                     "signup was announced, the `user.created` event is lost, and nothing says so. Don't catch "
+                     "the publish error and carry on: let it propagate (the client gets a 500), or answer an "
+                     "error status yourself (503).")
 
     # -- on the real broker --------------------------------------------------------------
     async def _on_real_broker(self, factory: Any) -> None:
         sandbox = self.sandbox
         topic = self.check_topic("user.created")
-        broker = sandbox.kafka_broker(logger=silent_logger())
+        broker = real_broker(sandbox)
         api = self._build(factory, broker, topic)
         broker.subscriber(topic, auto_offset_reset="earliest")(signup_check_probe)
         with _create_user_replaced(factory) as create_user:
-            await broker.start()
             try:
+                await broker.start()
                 good = await _post(api, SIGNUP)
                 if not good.succeeded:
                     shown = good.error if good.error is not None else f"HTTP {good.status}"
@@ -732,7 +942,17 @@ def build_api(broker: KafkaBroker, topic: str) -> FastAPI:
                     fail("in memory it worked, but on the real Kafka broker a request without a password was "
                          "not rejected with 422 before publishing.")
             finally:
-                await broker.stop()
+                await stopped(broker)
+
+
+async def stopped(broker: KafkaBroker) -> None:
+    """Stop ``broker`` to the end, even when the check is cancelled meanwhile (its time limit, an interrupt)."""
+    stopping = asyncio.ensure_future(broker.stop())
+    try:
+        await asyncio.shield(stopping)
+    except asyncio.CancelledError:
+        await stopping
+        raise
 
 
 async def signup_check_probe(event: Any) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import html
 import inspect
 import logging
 import os
@@ -36,6 +37,8 @@ from ..exercises import Exercise, Incorrect, NotAttempted, Text, fail, is_untouc
 from ..flow import handler_name
 from ..settings import REPO_ROOT
 from ._fakes import patched
+from ._services import real_broker
+from .lesson04 import stopped
 
 SERVICE_DIR = REPO_ROOT / "service"
 TIMEOUT = 15.0
@@ -61,11 +64,47 @@ class _WarningsOnly(logging.Filter):
         return record.levelno >= logging.WARNING
 
 
-def show(path: str) -> Text:
-    """A file of the service, as a code block."""
-    text = (SERVICE_DIR / path).read_text().rstrip()
-    language = "python" if path.endswith(".py") else ""
-    return Text(f"`service/{path}`\n\n```{language}\n{text}\n```")
+class Listing:
+    """A file of the service, or the part of it a section talks about: code in a frame, under its name."""
+
+    def __init__(self, path: str, code: str, first: int, last: int, total: int) -> None:
+        self.path, self.code = path, code
+        where = f" · lines {first}–{last} of {total}" if (first, last) != (1, total) else ""
+        self.header = f"service/{path}{where}"
+
+    def __repr__(self) -> str:
+        return f"{self.header}\n\n{self.code}"
+
+    def _repr_markdown_(self) -> str:
+        language = "python" if self.path.endswith(".py") else ""
+        return f"**`{self.header}`**\n\n```{language}\n{self.code}\n```"
+
+    def _repr_html_(self) -> str:
+        from pygments import highlight
+        from pygments.formatters import HtmlFormatter
+        from pygments.lexers import PythonLexer, TextLexer
+
+        lexer = PythonLexer() if self.path.endswith(".py") else TextLexer()
+        code = highlight(self.code, lexer, HtmlFormatter(nowrap=True, noclasses=True, style="default"))
+        return (f"<div style='{_FRAME}'><div style='{_HEADER}'>{html.escape(self.header)}</div>"
+                f"<pre style='{_CODE}'>{code}</pre></div>")
+
+
+_FRAME = "border:1px solid #d0d7de;border-radius:6px;margin:0.25em 0;overflow:hidden"
+_HEADER = ("background:#eef1f4;color:#24292f;border-bottom:1px solid #d0d7de;padding:4px 10px;"
+           "font-family:monospace;font-size:0.9em")
+_CODE = "background:#f8f8f8;color:#24292f;margin:0;padding:8px 10px;overflow-x:auto;line-height:1.35"
+
+
+def show(path: str, start: str | None = None, end: str | None = None) -> Listing:
+    """A file of the service, framed and named; only from the line containing ``start`` (when given) up to,
+    not including, the next line containing ``end``."""
+    lines = (SERVICE_DIR / path).read_text().rstrip().splitlines()
+    first = next(i for i, line in enumerate(lines) if start in line) if start else 0
+    last = next((i for i in range(first + 1, len(lines)) if end in lines[i]), len(lines)) if end else len(lines)
+    while last > first and not lines[last - 1].strip():
+        last -= 1
+    return Listing(path, "\n".join(lines[first:last]), first + 1, last, len(lines))
 
 
 def tree(folder: str = "app") -> Text:
@@ -280,9 +319,9 @@ async def on_signup(event: UserCreated) -> None:
         with _borrowed(router):
             await self._in_memory(router, handler)
             await self._on_real_broker(router, subscriber, handler)
-        return ("your router's consumer received `user.created` in a consumer group of its own, called "
-                "`track_signup` once with each event's user id and rejected an event that breaks the "
-                "`UserCreated` contract, in memory and through the real Kafka broker. In the service it is "
+        return ("your router's consumer, in a consumer group of its own, received `user.created`: it called "
+                "`track_signup` once with each event's user id, and rejected an event that breaks the "
+                "`UserCreated` contract, in memory and through the real Kafka broker. In the service this is "
                 "`app/events/analytics.py`, plus one entry in `app/events/__init__.py`'s `routers`.")
 
     # -- what was built ---------------------------------------------------------------------------
@@ -296,6 +335,12 @@ async def on_signup(event: UserCreated) -> None:
                  "Declare the subscriber on a `KafkaRouter()` and pass the router.")
         if not isinstance(router, KafkaRouter):
             fail(f"pass your `KafkaRouter` to check(), not {type(router).__name__}.")
+        if router.parent is not None:
+            into = "the service's shared broker" if router.parent is _service_broker() else "a broker"
+            fail(f"your router is already included into {into} (`include_router(router, ...)`). A handler module "
+                 "only declares its router; including it is main.py's job, once, for every router listed in "
+                 "`app/events/__init__.py`'s `routers`, with the prefix. Remove the `include_router(...)` call, "
+                 "run the cell again (a new `router`), and pass that router.")
 
     def _judge_wiring(self, router: KafkaRouter) -> Any:
         subscribers = list(router.subscribers)
@@ -313,19 +358,38 @@ async def on_signup(event: UserCreated) -> None:
         if len(subscribers) > 1:
             fail(f"your router has {len(subscribers)} subscribers; the analytics consumer is one subscriber.")
         subscriber = subscribers[0]
-        topics = list(subscriber.topic_names)
-        if topics != ["user.created"]:
-            named = ", ".join(f"`{t}`" for t in topics) or "no topic"
-            if any(t.endswith(".user.created") for t in topics):
-                fail(f"your subscriber listens on {named}: write the topic as `user.created`. main.py puts "
-                     "`settings.topic_prefix` in front of every topic when it includes the router, so a prefix "
-                     "of your own would be doubled.")
-            fail(f"your subscriber listens on {named}, but signups are published on `user.created`.")
+        self._judge_topics(list(subscriber.topic_names))
+        self._judge_publishers(router, subscriber)
         self._judge_group(subscriber.group_id)
         return subscriber
 
-    @staticmethod
-    def _judge_group(group: str | None) -> None:
+    def _judge_topics(self, topics: list[str]) -> None:
+        if topics == ["user.created"]:
+            return
+        prefix = _service_settings().topic_prefix
+        named = ", ".join(_named(t, prefix) for t in topics) or "no topic"
+        if any(t.endswith(".user.created") for t in topics):
+            fail(f"your subscriber listens on {named}: write the topic as `user.created`. main.py puts "
+                 "`settings.topic_prefix` in front of every topic when it includes the router, so a prefix "
+                 "of your own would be doubled.")
+        fail(f"your subscriber listens on {named}, but signups are published on `user.created`.")
+
+    def _judge_publishers(self, router: KafkaRouter, subscriber: Any) -> None:
+        """The analytics consumer only counts: a publisher on it would put a message on Kafka per signup."""
+        stacked = [p for call in subscriber.calls for p in getattr(call.handler, "_publishers", ())]
+        publishers = stacked + [p for p in router.publishers if p not in stacked]
+        if not publishers:
+            return
+        topics = ", ".join(sorted({f"`{self.show(p.topic)}`" for p in publishers}))
+        if stacked:
+            fail(f"your handler is decorated with a publisher (to {topics}): FastStream publishes whatever the "
+                 "handler returns, so every signup would put a message there, an empty one when the handler "
+                 "returns None (lesson 02's trap). The analytics consumer only counts signups: remove the "
+                 "`@router.publisher(...)` line.")
+        fail(f"your router also has a publisher (to {topics}); the analytics consumer publishes nothing, it only "
+             "counts signups: remove it.")
+
+    def _judge_group(self, group: str | None) -> None:
         if not group:
             fail("your consumer has no consumer group: it would commit no offsets (a restart re-reads or skips "
                  "events) and every replica of the service would count each signup. Pass "
@@ -336,13 +400,14 @@ async def on_signup(event: UserCreated) -> None:
         unprefixed = group[len(prefix):] if group.startswith(prefix) else group
         if unprefixed == welcome[len(prefix):]:
             where = "" if group == welcome else " in production, where `TOPIC_PREFIX` is empty"
-            fail(f"your consumer joins the welcome handler's consumer group (`{group}`){where}. Kafka gives each "
-                 "partition of `user.created` to one member of a group, so `on_user_created` and your handler "
-                 "would split the events between them: some new users would get no welcome email, and "
-                 "analytics would miss the others. Give analytics a group of its own: "
+            fail(f"your consumer joins the welcome handler's consumer group ({_named(group, prefix)}){where}. "
+                 "Kafka gives each partition of `user.created` to one member of a group, so `on_user_created` "
+                 "and your handler would split the events between them: some new users would get no welcome "
+                 "email, and analytics would miss the others. Give analytics a group of its own: "
                  "`consumer_options(\"analytics\")`.")
         if prefix and not group.startswith(prefix):
-            fail(f"your consumer's group `{group}` does not start with `TOPIC_PREFIX` (`{prefix}`): staging and "
+            shown = f"`{prefix}`" if self.show(prefix) == prefix else "here this notebook's sandbox prefix"
+            fail(f"your consumer's group `{group}` does not start with `TOPIC_PREFIX` ({shown}): staging and "
                  "production on one cluster would share it and split the signups between them. Name it with "
                  "`settings.group_id(\"analytics\")`, as `consumer_options(\"analytics\")` does.")
 
@@ -372,7 +437,7 @@ async def on_signup(event: UserCreated) -> None:
     async def _on_real_broker(self, router: KafkaRouter, subscriber: Any, handler: Any) -> None:
         sandbox = self.sandbox
         prefix = sandbox.topic(f"check-{self.id}-{secrets.token_hex(2)}") + "."
-        broker = sandbox.kafka_broker(logger=silent_logger())
+        broker = real_broker(sandbox)
         broker.include_router(router, prefix=prefix)
         # A fresh group per check (so a rerun does not wait for Kafka to rebalance an old one), joining fast.
         saved = subscriber.group_id, dict(subscriber._connection_args)
@@ -381,21 +446,31 @@ async def on_signup(event: UserCreated) -> None:
         topic = f"{prefix}user.created"
         try:
             with patched(handler, "track_signup") as fakes, _kept(handler, "signups") as recorded_itself:
-                await broker.start()
                 try:
+                    await broker.start()
                     await broker.publish(SAMPLE_EVENT, topic)
-                    deliveries = await sandbox.handled(topic, timeout=TIMEOUT, raise_errors=False)
-                except TimeoutError:
-                    fail(f"it worked in memory, but nothing came back through the real Kafka broker within "
-                         f"{TIMEOUT:g} s. Run `make status` in a terminal to check the broker.")
+                    delivery = await self._handled(topic)
                 finally:
-                    await broker.stop()
-                if deliveries[0].error is not None:
-                    error = deliveries[0].error
+                    await stopped(broker)
+                if delivery.error is not None:
+                    error = delivery.error
                     fail(f"on the real broker your handler raised {type(error).__name__}: {error}.")
                 self._judge_calls(fakes["track_signup"].calls, SAMPLE_EVENT, recorded_itself())
         finally:
             subscriber.group_id, subscriber._connection_args = saved[0], saved[1]
+
+    async def _handled(self, topic: str) -> Any:
+        sandbox = self.sandbox
+        try:
+            (delivery,) = await sandbox.handled(topic, timeout=TIMEOUT, raise_errors=False)
+        except TimeoutError:
+            if any(d.channel == topic and not d.done for d in sandbox.flow.deliveries):
+                fail(f"on the real broker your handler received {SAMPLE_EVENT} but had not finished {TIMEOUT:g} s "
+                     "later (in memory it did): does it wait for something that never happens, such as a lock "
+                     "taken for this user and never released?")
+            fail(f"it worked in memory, but nothing came back through the real Kafka broker within "
+                 f"{TIMEOUT:g} s. Run `make status` in a terminal to check the broker.")
+        return delivery
 
     @staticmethod
     def _judge_calls(calls: list[Any], event: dict, recorded_itself: bool) -> None:
@@ -416,6 +491,14 @@ async def on_signup(event: UserCreated) -> None:
         if user_id != event["user_id"] or isinstance(user_id, bool):
             fail(f"`track_signup` got {user_id!r} for the event {event}; it should get that event's user id, "
                  f"{event['user_id']}: `track_signup(event.user_id)`.")
+
+
+def _named(name: str, prefix: str) -> str:
+    """A topic or group as a message shows it: the service's ``TOPIC_PREFIX`` (in this notebook, the
+    sandbox's random prefix) by name, not by value, so the message is the same on every run."""
+    if prefix and name.startswith(prefix):
+        return f"`TOPIC_PREFIX` + `{name[len(prefix):]}`"
+    return f"`{name}`"
 
 
 def _router_subscribers(broker: Any) -> set[Any]:
@@ -548,9 +631,11 @@ def consumer_options(name: str, settings: ServiceSettings) -> dict:
 
     @staticmethod
     def _read(settings_class: Any, value: str | None) -> Any:
+        """``settings_class()`` with ``AUTO_OFFSET_RESET=value``, in an environment of the check's own (see
+        :func:`_check_environment`), so options taken from anywhere but these settings show."""
         from pydantic import ValidationError
 
-        with _environment(AUTO_OFFSET_RESET=value):
+        with _environment(AUTO_OFFSET_RESET=value, **_check_environment()):
             try:
                 return settings_class()
             except ValidationError as exc:
@@ -562,7 +647,7 @@ def consumer_options(name: str, settings: ServiceSettings) -> dict:
     def _judge_rejected(settings_class: Any, setting: _Setting, typo: str, why: str) -> None:
         from pydantic import ValidationError
 
-        with _environment(AUTO_OFFSET_RESET=typo):
+        with _environment(AUTO_OFFSET_RESET=typo, **_check_environment()):
             try:
                 accepted = settings_class()
             except ValidationError:
@@ -596,6 +681,11 @@ def consumer_options(name: str, settings: ServiceSettings) -> dict:
                  f"every {session} ms while Kafka declares it dead after {heartbeat} ms of silence, so its group "
                  "would rebalance over and over. Keep `\"session_timeout_ms\": settings.kafka_session_timeout_ms` "
                  "and `\"heartbeat_interval_ms\": settings.kafka_heartbeat_interval_ms`.")
+        service = _service_settings()
+        if got == (service.kafka_session_timeout_ms, service.kafka_heartbeat_interval_ms):
+            fail(f"`consumer_options` gives `session_timeout_ms={got[0]!r}, heartbeat_interval_ms={got[1]!r}`, "
+                 f"the values of the service's import-time `settings`, but the settings it was passed say {session} "
+                 f"and {heartbeat}. {FROM_THE_ARGUMENT}")
         if got != (session, heartbeat):
             fail(f"`consumer_options` gives `session_timeout_ms={got[0]!r}, heartbeat_interval_ms={got[1]!r}`; the "
                  f"settings say {session} and {heartbeat}. Keep both read from the settings, as in the starter.")
@@ -611,9 +701,15 @@ def consumer_options(name: str, settings: ServiceSettings) -> dict:
                  f"group, `{group}`: every consumer of the service would join one group, and Kafka would split "
                  "each topic's partitions among them instead of giving each consumer every event. Keep "
                  "`\"group_id\": settings.group_id(name)`.")
-        if group != settings.group_id("analytics"):
-            fail(f"`consumer_options(\"analytics\", ...)` gives the group `{group}`; keep "
-                 f"`\"group_id\": settings.group_id(name)`, which gives `{settings.group_id('analytics')}`.")
+        wanted, service = settings.group_id("analytics"), _service_settings()
+        shown = _named(group, service.topic_prefix)
+        if group == service.group_id("analytics") != wanted:
+            fail(f"`consumer_options(\"analytics\", settings)` gives the group {shown}, the one the service's "
+                 f"import-time `settings` gives, but the settings it was passed give `{wanted}`. "
+                 f"{FROM_THE_ARGUMENT}")
+        if group != wanted:
+            fail(f"`consumer_options(\"analytics\", ...)` gives the group {shown}; keep "
+                 f"`\"group_id\": settings.group_id(name)`, which gives `{wanted}`.")
 
     # -- behaviour -------------------------------------------------------------------------------
     async def _in_memory(self, options: Any, settings: Any) -> None:
@@ -632,9 +728,9 @@ def consumer_options(name: str, settings: ServiceSettings) -> dict:
         sandbox = self.sandbox
         run = sandbox.topic(f"check-{self.id}-{secrets.token_hex(2)}")
         topic = f"{run}.user.created"
-        producer = sandbox.kafka_broker(logger=silent_logger())
-        await producer.start()
+        producer = real_broker(sandbox)
         try:
+            await producer.start()
             # The first event is on the topic before any consumer of this check exists. Both events
             # carry one key, so they share a partition and keep their order.
             await producer.publish({**SAMPLE_EVENT, "user_id": 1}, topic, key=b"signups")
@@ -650,12 +746,12 @@ def consumer_options(name: str, settings: ServiceSettings) -> dict:
                     fail("with `AUTO_OFFSET_RESET=latest`, a new consumer group on the real broker still read the "
                          "event published before it joined: the setting does not reach the subscriber.")
         finally:
-            await producer.stop()
+            await stopped(producer)
 
     async def _consume(self, options: Any, settings: Any, topic: str, producer: Any) -> list[int]:
         seen: list[dict] = []
         second = asyncio.Event()
-        broker = self.sandbox.kafka_broker(logger=silent_logger())
+        broker = real_broker(self.sandbox)
 
         async def on_event(event: dict) -> None:
             seen.append(event)
@@ -683,17 +779,40 @@ def consumer_options(name: str, settings: ServiceSettings) -> dict:
                 fail(f"a consumer built with your options received nothing from the real Kafka broker within "
                      f"{TIMEOUT:g} s.")
         finally:
-            await broker.stop()
+            await stopped(broker)
         return [event["user_id"] for event in seen]
 
 
 EXPECTED_OPTIONS = ("group_id", "auto_offset_reset", "session_timeout_ms", "heartbeat_interval_ms")
-INVALID_RESETS = {  # values a deployment might set by mistake, and why each must stop the service
+_FALLS_BACK = ("aiokafka does not know it: it logs a warning and uses 'none', so a new consumer group, having no "
+               "committed offset, fails instead of starting somewhere.")
+# Values a deployment might set by mistake, and why each must stop the service. aiokafka compares the value
+# in lower case, so 'Earliest' or 'LATEST' work: a setting may accept them, or refuse them, as it likes.
+INVALID_RESETS = {
     "newest": "Kafka knows no 'newest'.",
     "none": "Kafka clients know 'none', but with it a new consumer group, having no committed offset, fails "
             "instead of starting somewhere: the service's consumers would never start.",
     "beginning": "Kafka knows no 'beginning' (it says 'earliest').",
+    "smallest": "'smallest' is librdkafka's old name for 'earliest', and " + _FALLS_BACK,
+    "largest": "'largest' is librdkafka's old name for 'latest', and " + _FALLS_BACK,
+    "latest2": _FALLS_BACK + " (A `pattern` matches anywhere in the value unless it is anchored: "
+               "`^(earliest|latest)$`.)",
+    "not-latest": _FALLS_BACK + " (A `pattern` matches anywhere in the value unless it is anchored: "
+                  "`^(earliest|latest)$`.)",
 }
+FROM_THE_ARGUMENT = ("Read every option from the `settings` argument: the caller passes the settings to use "
+                     "(a test, or a second environment), which need not be the ones the service read at import.")
+
+
+def _check_environment() -> dict[str, str]:
+    """A prefix and session settings unlike the service's own, for the settings a check makes: options taken from
+    the module-level ``settings`` instead of the argument then differ from what they should be."""
+    service = _service_settings()
+    return {
+        "TOPIC_PREFIX": "staging." if service.topic_prefix != "staging." else "qa.",
+        "KAFKA_SESSION_TIMEOUT_MS": "6000" if service.kafka_session_timeout_ms != 6000 else "7000",
+        "KAFKA_HEARTBEAT_INTERVAL_MS": "600" if service.kafka_heartbeat_interval_ms != 600 else "700",
+    }
 
 
 @dataclass
@@ -723,6 +842,6 @@ def exercises(sandbox: Any) -> tuple[AnalyticsConsumer, OffsetResetSetting]:
 
 
 __all__ = [
-    "SERVICE_DIR", "observe", "show", "tree", "wiring", "handler_name", "run_service", "free_port", "summary",
-    "exercises", "AnalyticsConsumer", "OffsetResetSetting", "Incorrect",
+    "SERVICE_DIR", "observe", "show", "Listing", "tree", "wiring", "handler_name", "run_service", "free_port",
+    "summary", "exercises", "AnalyticsConsumer", "OffsetResetSetting", "Incorrect",
 ]

@@ -1,7 +1,8 @@
 """The service's one KafkaBroker, built from the settings.
 
-Every module that consumes or publishes reaches Kafka through this broker: handlers and publisher
-objects are declared on routers (see ``events/`` and ``publishers/``), which ``main.py`` includes here.
+Every module that consumes or publishes reaches Kafka through this broker: handlers and
+publisher objects are declared on routers (see ``events/`` and ``publishers/``), which
+``main.py`` includes here.
 """
 
 from __future__ import annotations
@@ -33,17 +34,18 @@ def kafka_security(settings: Settings) -> BaseSecurity | None:
 
 
 def consumer_options(name: str) -> dict[str, Any]:
-    """Subscriber options every consumer of this service shares; ``name`` picks its consumer group.
+    """Subscriber options every consumer of this service shares; ``name`` picks its group.
 
-    Each consumer has a group of its own: two groups on one topic each receive every event, while
-    replicas of this service join the same groups and split the partitions (the work is shared,
-    not repeated).
+    Each consumer has a group of its own: two groups on one topic each receive every event,
+    while replicas of this service join the same groups and split the partitions (the work is
+    shared, not repeated).
     """
     return {
         "group_id": settings.group_id(name),
-        # Where a *new* group starts reading. "earliest": from the oldest retained event, so events
-        # published while the service was first deploying are not skipped (handlers must therefore
-        # cope with seeing an event again). Once the group has committed offsets, it resumes there.
+        # Where a *new* group starts reading. "earliest": from the oldest retained event, so
+        # events published while the service was first deploying are not skipped (handlers
+        # must therefore cope with seeing an event again). Once the group has committed
+        # offsets, it resumes there.
         "auto_offset_reset": "earliest",
         "session_timeout_ms": settings.kafka_session_timeout_ms,
         "heartbeat_interval_ms": settings.kafka_heartbeat_interval_ms,

@@ -1,8 +1,8 @@
 """Settings: everything that changes between environments, read from environment variables.
 
-A field's name is its variable's name, case-insensitive: ``kafka_url`` reads ``KAFKA_URL``. A value
-that does not validate stops the service at startup, with the field's name (``topic_prefix`` for
-``TOPIC_PREFIX``) in the error, instead of failing on the first message.
+A field's name is its variable's name, case-insensitive: ``kafka_url`` reads ``KAFKA_URL``.
+A value that does not validate stops the service at startup, with the field's name
+(``topic_prefix`` for ``TOPIC_PREFIX``) in the error, instead of failing on the first message.
 """
 
 from __future__ import annotations
@@ -25,20 +25,22 @@ class Settings(BaseSettings):
     # Where Kafka is: one bootstrap server or several, comma-separated.
     kafka_url: str = "127.0.0.1:9092"
 
-    # Credentials for a cluster that needs them (never in code: from the environment only).
+    # Credentials for a cluster that needs them (never in code: from the environment).
     kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
     kafka_ssl: bool = False
 
     # Put in front of every topic and consumer group name this service uses, so several
-    # environments (or test runs) can share one cluster: "staging." gives "staging.user.created".
+    # environments (or test runs) can share one cluster: "staging." makes "user.created"
+    # "staging.user.created".
     topic_prefix: str = ""
 
     # How long Kafka waits before it declares a silent consumer dead and rebalances its group
-    # (the client's defaults). On the course broker a new consumer group also takes about half the
-    # session timeout to form; on Apache Kafka the first join waits group.initial.rebalance.delay.ms
-    # (3 s by default), and sessions below group.min.session.timeout.ms (6 s by default) are refused.
+    # (the client's defaults). On the course broker a new consumer group also takes about half
+    # the session timeout to form. On Apache Kafka the first join waits for
+    # group.initial.rebalance.delay.ms (3 s by default), and sessions shorter than
+    # group.min.session.timeout.ms (6 s by default) are refused.
     kafka_session_timeout_ms: int = Field(default=10_000, gt=0)
     kafka_heartbeat_interval_ms: int = Field(default=3_000, gt=0)
 
@@ -46,15 +48,20 @@ class Settings(BaseSettings):
     @classmethod
     def _legal_in_topic_names(cls, prefix: str) -> str:
         if not _TOPIC_CHARACTERS.fullmatch(prefix):
-            raise ValueError("use only letters, digits, '.', '_' and '-' (Kafka's topic name characters)")
+            raise ValueError("Kafka topic names allow only letters, digits, '.', '_' and '-'")
         return prefix
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
-        if self.kafka_sasl_mechanism and not (self.kafka_sasl_username and self.kafka_sasl_password):
-            raise ValueError("KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD")
+        credentials = self.kafka_sasl_username and self.kafka_sasl_password
+        if self.kafka_sasl_mechanism and not credentials:
+            raise ValueError(
+                "KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD"
+            )
         if self.kafka_heartbeat_interval_ms >= self.kafka_session_timeout_ms:
-            raise ValueError("KAFKA_HEARTBEAT_INTERVAL_MS must be lower than KAFKA_SESSION_TIMEOUT_MS")
+            raise ValueError(
+                "KAFKA_HEARTBEAT_INTERVAL_MS must be lower than KAFKA_SESSION_TIMEOUT_MS"
+            )
         return self
 
     @property
@@ -62,7 +69,7 @@ class Settings(BaseSettings):
         return [server.strip() for server in self.kafka_url.split(",") if server.strip()]
 
     def group_id(self, consumer: str) -> str:
-        """The consumer group of one of this service's consumers, e.g. ``welcome-service.welcome``."""
+        """A consumer's group, named after the service: ``welcome-service.welcome``."""
         return f"{self.topic_prefix}{SERVICE_NAME}.{consumer}"
 
 

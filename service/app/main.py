@@ -1,7 +1,7 @@
 """Wiring: the routers go into the one broker, and two ways to run it.
 
     faststream run app.main:app     the consumers only: a worker process
-    uvicorn app.main:api            the HTTP API, with the same consumers started by its lifespan
+    uvicorn app.main:api            the HTTP API, and the same consumers (the lifespan)
 
 Both run the same broker with the same consumer groups, so a worker and an API process side by
 side share the events between them instead of handling each one twice.
@@ -27,7 +27,7 @@ app = FastStream(
     specification=AsyncAPI(
         title=SERVICE_NAME,
         version="1.0.0",
-        description="Welcomes new users: a welcome email, default settings and a notification.",
+        description="Welcomes new users: an email, default settings and a notification.",
     ),
 )
 

@@ -51,7 +51,7 @@ async def profile(user_id: int) -> Profile:
 
 @router.get("/health")
 async def health(response: Response) -> dict[str, str]:
-    """200 while the broker is connected, 503 otherwise, so a load balancer stops sending traffic."""
+    """200 while the broker is connected, else 503: a load balancer stops sending traffic."""
     if await broker.ping(timeout=1):
         return {"kafka": "up"}
     response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE

@@ -5,9 +5,11 @@ their own and swap in a recording stand-in for ``create_user`` while they run.
 """
 
 import asyncio
+import contextlib
 from contextlib import AsyncExitStack, asynccontextmanager
 
-from fastapi import APIRouter, BackgroundTasks, FastAPI, Request, status
+from aiokafka.errors import KafkaConnectionError, KafkaError
+from fastapi import APIRouter, BackgroundTasks, FastAPI, HTTPException, Request, status
 from faststream import FastStream
 from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, Field
@@ -613,3 +615,200 @@ def api_never_answers(broker: KafkaBroker, topic: str) -> FastAPI:
 
 async def api_async_factory(broker: KafkaBroker, topic: str) -> FastAPI:
     return FastAPI()
+
+
+# -- more answers (a second look) -------------------------------------------------------
+def lifespan_stop_in_task(broker: KafkaBroker):
+    """Stops the broker in a task nobody waits for, "so shutdown is not blocked"."""
+
+    @asynccontextmanager
+    async def safe_lifespan(app: FastAPI):
+        await broker.start()
+        try:
+            yield
+        finally:
+            asyncio.create_task(broker.stop())
+
+    return safe_lifespan
+
+
+def lifespan_stop_without_time(broker: KafkaBroker):
+    """A time limit of 0 cancels the stop before it runs; the TimeoutError is swallowed."""
+
+    @asynccontextmanager
+    async def safe_lifespan(app: FastAPI):
+        await broker.start()
+        try:
+            yield
+        finally:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(broker.stop(), timeout=0)
+
+    return safe_lifespan
+
+
+def api_swallows_kafka_errors(broker: KafkaBroker, topic: str) -> FastAPI:
+    """Catches only Kafka's own errors, to answer 201 "since the user exists anyway"."""
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> User:
+        user = await create_user(data)
+        try:
+            await broker.publish(UserCreated(user_id=user.id, email=user.email, name=user.name), topic)
+        except (KafkaError, asyncio.TimeoutError):
+            pass
+        return user
+
+    return api
+
+
+def api_swallows_lost_connections(broker: KafkaBroker, topic: str) -> FastAPI:
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> User:
+        user = await create_user(data)
+        try:
+            await broker.publish(UserCreated(user_id=user.id, email=user.email, name=user.name), topic)
+        except KafkaConnectionError:
+            pass
+        return user
+
+    return api
+
+
+def api_kafka_error_is_503(broker: KafkaBroker, topic: str) -> FastAPI:
+    """Also correct: Kafka's errors become a 503 for the client."""
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> User:
+        user = await create_user(data)
+        try:
+            await broker.publish(UserCreated(user_id=user.id, email=user.email, name=user.name), topic)
+        except KafkaError as exc:
+            raise HTTPException(status_code=503, detail="the signup could not be announced") from exc
+        return user
+
+    return api
+
+
+def api_ping_first(broker: KafkaBroker, topic: str) -> FastAPI:
+    """Also correct: 503 before creating anyone when the broker does not answer."""
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> User:
+        if not await broker.ping(timeout=1):
+            raise HTTPException(status_code=503, detail="Kafka is not reachable")
+        user = await create_user(data)
+        await broker.publish(UserCreated(user_id=user.id, email=user.email, name=user.name), topic)
+        return user
+
+    return api
+
+
+def api_service_by_keyword(broker: KafkaBroker, topic: str) -> FastAPI:
+    """Also correct: the service called with its parameter's name, the event as a dict."""
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> User:
+        user = await create_user(data=data)
+        await broker.publish({"user_id": user.id, "email": user.email, "name": user.name}, topic)
+        return user
+
+    return api
+
+
+def api_service_gets_dict(broker: KafkaBroker, topic: str) -> FastAPI:
+    """The real create_user reads data.email: a dict fails there."""
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> User:
+        user = await create_user(data.model_dump())
+        await broker.publish(UserCreated(user_id=user.id, email=user.email, name=user.name), topic)
+        return user
+
+    return api
+
+
+def api_service_gets_fields(broker: KafkaBroker, topic: str) -> FastAPI:
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> User:
+        user = await create_user(email=data.email, name=data.name, password=data.password)
+        await broker.publish(UserCreated(user_id=user.id, email=user.email, name=user.name), topic)
+        return user
+
+    return api
+
+
+def api_event_with_pwd(broker: KafkaBroker, topic: str) -> FastAPI:
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> User:
+        user = await create_user(data)
+        event = {"user_id": user.id, "email": user.email, "name": user.name, "pwd": data.password}
+        await broker.publish(event, topic)
+        return user
+
+    return api
+
+
+def api_event_with_reversed_password(broker: KafkaBroker, topic: str) -> FastAPI:
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> User:
+        user = await create_user(data)
+        event = {"user_id": user.id, "email": user.email, "name": user.name, "secret": data.password[::-1]}
+        await broker.publish(event, topic)
+        return user
+
+    return api
+
+
+def api_event_with_extra_fields(broker: KafkaBroker, topic: str) -> FastAPI:
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> User:
+        user = await create_user(data)
+        await broker.publish({**user.model_dump(), "user_id": user.id, "signup_ip": "10.0.0.1"}, topic)
+        return user
+
+    return api
+
+
+def api_publish_in_task(broker: KafkaBroker, topic: str) -> FastAPI:
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> User:
+        user = await create_user(data)
+        event = UserCreated(user_id=user.id, email=user.email, name=user.name)
+        asyncio.create_task(broker.publish(event, topic))
+        return user
+
+    return api
+
+
+notebook_broker = broker  # a test swaps in a connected one, as the notebook's still is after its uvicorn cell
+
+
+def api_notebook_broker(_: KafkaBroker, topic: str) -> FastAPI:
+    """Publishes through the notebook's broker, not the one it was given."""
+    api = FastAPI()
+
+    @api.post("/users", status_code=201)
+    async def post_user(data: UserCreate) -> User:
+        user = await create_user(data)
+        await notebook_broker.publish(UserCreated(user_id=user.id, email=user.email, name=user.name), topic)
+        return user
+
+    return api

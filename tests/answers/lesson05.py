@@ -427,3 +427,157 @@ def consumer_options_typo_value(name: str, settings) -> dict:
         "heartbeat_interval_ms": settings.kafka_heartbeat_interval_ms,
         "isolation_level": "read_commited",
     }
+
+
+# -- more answers (a second look) -------------------------------------------------------
+def router_included_by_hand() -> KafkaRouter:
+    """Includes its own router into the shared broker, as main.py would: main.py then includes it again."""
+    from app.broker import broker, consumer_options
+    from app.config import settings
+    from app.models.events import UserCreated
+
+    router = KafkaRouter()
+
+    @router.subscriber("user.created", **consumer_options("analytics"))
+    async def on_signup(event: UserCreated) -> None:
+        await track_signup(event.user_id)
+
+    broker.include_router(router, prefix=settings.topic_prefix)
+    return router
+
+
+def router_publishes_what_it_returns() -> KafkaRouter:
+    """A publisher stacked on a handler that returns None: an empty message per signup."""
+    from app.broker import consumer_options
+    from app.models.events import UserCreated
+
+    router = KafkaRouter()
+
+    @router.publisher("analytics.tracked")
+    @router.subscriber("user.created", **consumer_options("analytics"))
+    async def on_signup(event: UserCreated) -> None:
+        await track_signup(event.user_id)
+
+    return router
+
+
+def router_with_a_spare_publisher() -> KafkaRouter:
+    from app.broker import consumer_options
+    from app.models.events import UserCreated
+
+    router = KafkaRouter()
+    router.publisher("analytics.tracked")
+
+    @router.subscriber("user.created", **consumer_options("analytics"))
+    async def on_signup(event: UserCreated) -> None:
+        await track_signup(event.user_id)
+
+    return router
+
+
+def router_sandbox_prefixed_topic() -> KafkaRouter:
+    """The topic written with TOPIC_PREFIX in front, which main.py adds again."""
+    from app.broker import consumer_options
+    from app.config import settings
+    from app.models.events import UserCreated
+
+    router = KafkaRouter()
+
+    @router.subscriber(f"{settings.topic_prefix}user.created", **consumer_options("analytics"))
+    async def on_signup(event: UserCreated) -> None:
+        await track_signup(event.user_id)
+
+    return router
+
+
+def router_hangs_on_a_repeated_user() -> KafkaRouter:
+    """One signup per user at a time, but the lock is never released: the real broker's event for
+    user 42, already seen in memory, waits forever."""
+    import asyncio
+
+    from app.broker import consumer_options
+    from app.models.events import UserCreated
+
+    locks: dict[int, asyncio.Lock] = {}
+    router = KafkaRouter()
+
+    @router.subscriber("user.created", **consumer_options("analytics"))
+    async def on_signup(event: UserCreated) -> None:
+        await locks.setdefault(event.user_id, asyncio.Lock()).acquire()
+        await track_signup(event.user_id)
+
+    return router
+
+
+def settings_unanchored_pattern() -> type:
+    from pydantic import Field
+
+    from app.config import Settings
+
+    class ServiceSettings(Settings):
+        auto_offset_reset: str = Field("earliest", pattern="earliest|latest")
+
+    return ServiceSettings
+
+
+def settings_anchored_pattern() -> type:
+    """Also correct: a pattern that must match the whole value."""
+    from pydantic import Field
+
+    from app.config import Settings
+
+    class ServiceSettings(Settings):
+        auto_offset_reset: str = Field("earliest", pattern="^(earliest|latest)$")
+
+    return ServiceSettings
+
+
+def settings_old_aliases() -> type:
+    from app.config import Settings
+
+    class ServiceSettings(Settings):
+        auto_offset_reset: Literal["earliest", "latest", "smallest", "largest"] = "earliest"
+
+    return ServiceSettings
+
+
+def settings_blocklist() -> type:
+    """Refuses the typos someone once made, and lets every other one through."""
+    from pydantic import field_validator
+
+    from app.config import Settings
+
+    class ServiceSettings(Settings):
+        auto_offset_reset: str = "earliest"
+
+        @field_validator("auto_offset_reset")
+        @classmethod
+        def _known(cls, value: str) -> str:
+            if value in ("newest", "none", "beginning"):
+                raise ValueError(f"unknown reset {value!r}")
+            return value
+
+    return ServiceSettings
+
+
+def consumer_options_import_time_group(name: str, settings_) -> dict:
+    """The group from the module-level settings, not from the argument."""
+    from app.config import settings
+
+    return {
+        "group_id": settings.group_id(name),
+        "auto_offset_reset": settings_.auto_offset_reset,
+        "session_timeout_ms": settings_.kafka_session_timeout_ms,
+        "heartbeat_interval_ms": settings_.kafka_heartbeat_interval_ms,
+    }
+
+
+def consumer_options_import_time_timeouts(name: str, settings_) -> dict:
+    from app.config import settings
+
+    return {
+        "group_id": settings_.group_id(name),
+        "auto_offset_reset": settings_.auto_offset_reset,
+        "session_timeout_ms": settings.kafka_session_timeout_ms,
+        "heartbeat_interval_ms": settings.kafka_heartbeat_interval_ms,
+    }

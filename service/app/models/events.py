@@ -1,8 +1,9 @@
 """The events this service consumes and publishes. They are the contract with other services:
 FastStream validates every incoming message against them and documents them in AsyncAPI.
 
-The field types are named, so the HTTP request that leads to an event (``routes.SignUp``) accepts
-exactly what the event will: a request the event would reject is refused with 422, never a 500."""
+The field types are named, so the HTTP request that leads to an event (``routes.SignUp``)
+accepts exactly what the event will: a request the event would reject is refused with 422,
+never a 500."""
 
 from typing import Annotated, Literal
 
