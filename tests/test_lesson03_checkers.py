@@ -24,6 +24,7 @@ async def check(exercise_class, answer, sandbox):
         answers.UserCreatedModelValidator,
         answers.UserCreatedAfterValidator,
         answers.UserCreatedExtraAllowed,
+        answers.UserCreatedClassicRegex,
     ],
 )
 async def test_contract_solutions_are_correct(answer, kafka_sandbox):
@@ -54,6 +55,19 @@ async def test_contract_starter_is_not_attempted(answer, kafka_sandbox):
         (answers.UserCreatedEmailJustAt, 'nothing before the @: `{"user_id": 42, "email": "@example.com"'),
         (answers.UserCreatedEmailNoDomain, 'nothing after the @: `{"user_id": 42, "email": "grace@"'),
         (answers.UserCreatedEmailTooStrict, "rejected a valid event with a plus-addressed email"),
+        (answers.UserCreatedEmailLowercaseOnly, "rejected a valid event with a mixed-case email"),
+        (answers.UserCreatedEmailLowercased, "changed its `email` from 'Grace.Hopper@Navy.mil' to "
+                                             "'grace.hopper@navy.mil' on the way to your handler: a contract "
+                                             "checks data, it does not rewrite it"),
+        (answers.UserCreatedNameTruncated, "a valid event with a long name: `{\"user_id\": 42, "
+                                           "\"email\": \"grace@example.com\", \"name\": \"Hubert Blaine "
+                                           "Wolfeschlegelsteinhausenbergerdorff Sr.\"}`, but changed its `name` "
+                                           "from 'Hubert Blaine Wolfeschlegelsteinhausenbergerdorff Sr.' to "
+                                           "'Hubert Blaine Wolfes'"),
+        (answers.UserCreatedNameAsciiFolded, "changed its `name` from 'Amélie Poulain' to 'Amelie Poulain'"),
+        (answers.UserCreatedIdWrapped, "changed its `user_id` from 3000000042 to 852516394"),
+        (answers.UserCreatedIdFloat, "its `user_id` reached your handler as float 42.0, not int 42: type "
+                                     "`user_id` as `int`"),
         (answers.UserCreatedNameOptional, "accepted an event without `name`"),
         (answers.UserCreatedNameNullable, 'accepted an event with name null: `{"user_id": 42, '
                                           '"email": "grace@example.com", "name": null}`'),
@@ -100,6 +114,8 @@ async def test_a_validator_that_blocks_ends_in_a_verdict(kafka_sandbox):
         answers.UserCreatedWithPlanEnum,
         answers.UserCreatedWithPlanStrEnum,
         answers.UserCreatedWithPlanValidator,
+        answers.UserCreatedWithPlanAnchoredPattern,
+        answers.UserCreatedWithPlanEnumValues,
     ],
 )
 async def test_version_solutions_are_correct(answer, kafka_sandbox):
@@ -122,6 +138,13 @@ async def test_version_starter_is_not_attempted(kafka_sandbox):
         (answers.UserCreatedWithPlanAnyPlan, 'accepted an event with plan "platinum"'),
         (answers.UserCreatedWithPlanThirdPlan, 'accepted an event with plan "enterprise"'),
         (answers.UserCreatedWithPlanAnyCase, 'accepted an event with plan "PRO"'),
+        (answers.UserCreatedWithPlanUnanchored, 'accepted an event with plan "professional"'),
+        (answers.UserCreatedWithPlanUnanchored, "anchored, `^(free|pro)$`"),
+        (answers.UserCreatedWithPlanTrial, 'accepted an event with plan "trial"'),
+        (answers.UserCreatedWithPlanEmptyAllowed, 'accepted an event with an empty plan ("")'),
+        (answers.UserCreatedWithPlanNameTruncated, "changed its `name` from 'Hubert Blaine "
+                                                   "Wolfeschlegelsteinhausenbergerdorff Sr.' to 'Hubert Blaine "
+                                                   "Wolfes'"),
         (answers.UserCreatedWithPlanNullable, "accepted an event with plan null"),
         (answers.UserCreatedWithPlanEnumByName, 'its JSON output says "plan": "FREE", not "plan": "free"'),
         (answers.UserCreatedWithPlanIdRetyped, "user_id as a JSON number (42), not text"),

@@ -3,6 +3,7 @@
 import enum
 import re
 import time
+import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Optional
 
@@ -14,6 +15,7 @@ from pydantic import (
     PositiveInt,
     StringConstraints,
     conint,
+    constr,
     field_serializer,
     field_validator,
     model_validator,
@@ -116,6 +118,16 @@ class UserCreatedExtraAllowed(BaseModel):
     name: str = Field(min_length=1, max_length=200)
 
 
+class UserCreatedClassicRegex(BaseModel):
+    """Also correct: the classic address regex, strict ints, frozen, whitespace stripped."""
+
+    model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
+
+    user_id: int = Field(ge=1, strict=True)
+    email: str = Field(pattern=r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+    name: str = Field(min_length=1)
+
+
 class UserCreatedStarter(BaseModel):
     """The starter: types only."""
 
@@ -210,6 +222,59 @@ class UserCreatedEmailNoDomain(BaseModel):
 class UserCreatedEmailTooStrict(BaseModel):
     user_id: int = Field(gt=0)
     email: str = Field(pattern=r"^[a-z]+@[a-z]+\.[a-z]+$")  # no "+", no subdomains
+    name: str = Field(min_length=1)
+
+
+class UserCreatedEmailLowercaseOnly(BaseModel):
+    user_id: int = Field(gt=0)
+    email: str = Field(pattern=r"^[a-z0-9._+-]+@[a-z0-9.-]+$")  # Grace.Hopper@Navy.mil fails
+    name: str = Field(min_length=1)
+
+
+class UserCreatedEmailLowercased(BaseModel):
+    user_id: int = Field(gt=0)
+    email: constr(pattern=EMAIL, to_lower=True)  # accepted, but rewritten
+    name: str = Field(min_length=1)
+
+
+class UserCreatedNameTruncated(BaseModel):
+    user_id: int = Field(gt=0)
+    email: str = Field(pattern=EMAIL)
+    name: str = Field(min_length=1)
+
+    @field_validator("name")
+    @classmethod
+    def _shorten(cls, value: str) -> str:
+        return value[:20]  # long names accepted, but cut
+
+
+class UserCreatedNameAsciiFolded(BaseModel):
+    user_id: int = Field(gt=0)
+    email: str = Field(pattern=EMAIL)
+    name: str = Field(min_length=1)
+
+    @field_validator("name")
+    @classmethod
+    def _ascii(cls, value: str) -> str:
+        return unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()  # Amélie -> Amelie
+
+
+class UserCreatedIdWrapped(BaseModel):
+    user_id: int
+    email: str = Field(pattern=EMAIL)
+    name: str = Field(min_length=1)
+
+    @field_validator("user_id")
+    @classmethod
+    def _positive_int32(cls, value: int) -> int:
+        if value <= 0:
+            raise ValueError("user ids start at 1")
+        return value % 2**31  # large ids wrap around
+
+
+class UserCreatedIdFloat(BaseModel):
+    user_id: float = Field(gt=0)
+    email: str = Field(pattern=EMAIL)
     name: str = Field(min_length=1)
 
 
@@ -338,6 +403,26 @@ class UserCreatedWithPlanValidator(BaseModel):
         return value
 
 
+class UserCreatedWithPlanAnchoredPattern(BaseModel):
+    """Also correct: a str with an anchored pattern."""
+
+    user_id: int
+    email: str
+    name: str
+    plan: str = Field(default="free", pattern=r"^(free|pro)$")
+
+
+class UserCreatedWithPlanEnumValues(BaseModel):
+    """Also correct: an Enum, stored as its value."""
+
+    model_config = ConfigDict(use_enum_values=True)
+
+    user_id: int
+    email: str
+    name: str
+    plan: Plan = Plan.FREE
+
+
 class UserCreatedWithPlanStarter(BaseModel):
     """The starter: still v1."""
 
@@ -414,6 +499,34 @@ class UserCreatedWithPlanThirdPlan(BaseModel):
     email: str
     name: str
     plan: Literal["free", "pro", "enterprise"] = "free"
+
+
+class UserCreatedWithPlanUnanchored(BaseModel):
+    user_id: int
+    email: str
+    name: str
+    plan: str = Field("free", pattern="free|pro")  # "professional" matches too
+
+
+class UserCreatedWithPlanTrial(BaseModel):
+    user_id: int
+    email: str
+    name: str
+    plan: Literal["free", "pro", "trial"] = "free"
+
+
+class UserCreatedWithPlanEmptyAllowed(BaseModel):
+    user_id: int
+    email: str
+    name: str
+    plan: Literal["free", "pro", ""] = "free"
+
+
+class UserCreatedWithPlanNameTruncated(UserCreatedWithPlan):
+    @field_validator("name")
+    @classmethod
+    def _shorten(cls, value: str) -> str:
+        return value[:20]
 
 
 class UserCreatedWithPlanAnyCase(BaseModel):
