@@ -59,6 +59,19 @@ def channel_of(raw: Any) -> str:
     return "?"
 
 
+def channels_of(subscriber: Any) -> list[str]:
+    """The topics, channels, queues or subjects a subscriber listens on, whatever its broker."""
+    topics = getattr(subscriber, "topic_names", None)  # Kafka
+    if topics is not None:
+        return list(topics)
+    for attr in ("list_sub", "stream_sub", "queue", "channel"):  # Redis lists and streams, RabbitMQ, Redis pub/sub
+        name = getattr(getattr(subscriber, attr, None), "name", None)
+        if isinstance(name, str):
+            return [name]
+    subject = getattr(getattr(subscriber, "subject", None), "broker_address", None)  # NATS
+    return [subject] if isinstance(subject, str) else []
+
+
 def handler_name(subscriber: Any) -> str:
     for call in getattr(subscriber, "calls", ()):
         target = getattr(call, "handler", None)
@@ -234,7 +247,7 @@ class FlowLog:
 def _earlier(returned: int) -> str:
     if not returned:
         return ""
-    return f" ({returned} earlier one(s) went to a previous wait: publish again, then wait, to see a new one.)"
+    return f" ({returned} earlier one(s) went to previous waits: each wait returns new messages only.)"
 
 
 async def while_answering(specs: Iterable[BrokerSpec], work: Any, every: float = 1.0) -> Any:

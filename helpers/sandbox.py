@@ -15,7 +15,7 @@ from . import probes
 from .brokers import make_broker
 from .cleanup import clean_namespace, delete_rabbit_queues, register_live, unregister_live
 from .errors import STOPPED, BrokerUnavailable, NothingArrived, SandboxClosed
-from .flow import Delivery, FlowLog, Publication, handler_name, handler_name_of, while_answering
+from .flow import Delivery, FlowLog, Publication, channels_of, handler_name, handler_name_of, while_answering
 from .settings import BROKERS, learner
 
 class Sandbox:
@@ -105,7 +105,7 @@ class Sandbox:
         if isinstance(to, str):
             return [to]
         name = handler_name_of(to)
-        return [t for b in self._brokers for sub in b.subscribers if handler_name(sub) == name for t in sub.topic_names]
+        return [t for b in self._brokers for sub in b.subscribers if handler_name(sub) == name for t in channels_of(sub)]
 
     def _require_brokers(self, stopped: bool = True) -> None:
         try:

@@ -149,7 +149,7 @@ async def test_each_wait_returns_new_messages(kafka_sandbox):
         await kafka_sandbox.handled(on_order, timeout=0.3)
     message = str(info.value)
     assert "0 arrived" in message
-    assert "2 earlier one(s) went to a previous wait: publish again, then wait" in message
+    assert "(2 earlier one(s) went to previous waits: each wait returns new messages only.)" in message
     with pytest.raises(NothingArrived, match="2 earlier one"):
         await kafka_sandbox.published(topic, timeout=0.3)
 
@@ -383,3 +383,20 @@ async def test_starting_a_running_broker_again_is_harmless(kafka_sandbox, capsys
     await kafka_sandbox.handled(on_order)
     with pytest.raises(NothingArrived):
         await kafka_sandbox.handled(on_order, timeout=1)  # one message, handled once: no second consumer
+
+
+def test_every_kind_of_subscriber_names_its_channel():
+    from faststream.kafka import KafkaBroker
+    from faststream.nats import NatsBroker
+    from faststream.rabbit import RabbitBroker
+    from faststream.redis import RedisBroker
+
+    from helpers.flow import channels_of
+
+    cases = [(KafkaBroker, {}, "orders"), (RedisBroker, {"channel": "orders"}, "orders"),
+             (RedisBroker, {"list": "orders"}, "orders"), (RedisBroker, {"stream": "orders"}, "orders"),
+             (NatsBroker, {}, "orders"), (RabbitBroker, {"queue": "orders"}, "orders")]
+    for broker_class, where, name in cases:
+        broker = broker_class()
+        broker.subscriber(**where)(lambda body: None) if where else broker.subscriber(name)(lambda body: None)
+        assert channels_of(broker.subscribers[0]) == [name], (broker_class.__name__, where)
