@@ -14,7 +14,11 @@ from faststream import FastStream
 from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, Field
 
-broker = KafkaBroker(logger=None)  # the notebook's broker; never started by these tests
+from helpers.brokers import make_broker
+
+# The notebook's broker, on the course's Kafka (wherever KAFKA_URL points); only the answer that wrongly
+# uses it instead of its argument starts it.
+broker = make_broker("kafka", logger=None)
 created_users: list[str] = []
 
 
