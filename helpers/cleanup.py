@@ -139,7 +139,7 @@ def unregister_live(prefix: str) -> None:
 
 def live_prefixes() -> set[str]:
     """Sandboxes of notebooks that still run on this machine."""
-    from .embedded import _alive
+    from .embedded import process_alive
 
     live = set()
     for path in _live_dir().glob("*.json"):
@@ -147,7 +147,7 @@ def live_prefixes() -> set[str]:
             pid = json.loads(path.read_text())["pid"]
         except (OSError, ValueError, KeyError):
             continue
-        if _alive(pid):
+        if process_alive(pid):
             live.add(path.stem)
         else:
             path.unlink(missing_ok=True)

@@ -157,7 +157,7 @@ def _read(path: Path) -> dict | None:
         record = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
-    if not _alive(record["pid"]):
+    if not process_alive(record["pid"]):
         path.unlink(missing_ok=True)
         return None
     return record
@@ -168,7 +168,7 @@ def read_record(spec: BrokerSpec, root: Path | None = None) -> dict | None:
     return _read(_record_path(spec, root or state_dir()))
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -263,10 +263,10 @@ def _terminate(pid: int, timeout: float) -> None:
     except ProcessLookupError:
         return
     deadline = time.monotonic() + timeout
-    while _alive(pid) and time.monotonic() < deadline:
+    while process_alive(pid) and time.monotonic() < deadline:
         _reap(pid)
         time.sleep(0.02)
-    if _alive(pid):
+    if process_alive(pid):
         os.killpg(pid, signal.SIGKILL)
     _reap(pid)
 

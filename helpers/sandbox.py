@@ -107,12 +107,11 @@ class Sandbox:
         name = handler_name_of(to)
         return [t for b in self._brokers for sub in b.subscribers if handler_name(sub) == name for t in channels_of(sub)]
 
-    def _require_brokers(self, stopped: bool = True) -> None:
+    def _require_brokers(self) -> None:
+        """After a wait came up empty: a broker of this sandbox that stopped answering is the reason."""
         try:
             probes.require(*sorted(self._kinds), timeout=1.0)
         except BrokerUnavailable as down:
-            if not stopped:
-                raise
             raise BrokerUnavailable(down.spec, f"{STOPPED}: {down.reason}") from None
 
     async def wait_assigned(self, subscriber: Any, timeout: float = 15.0) -> None:
@@ -139,14 +138,15 @@ class Sandbox:
         """
         if self._closed:
             return
-        self._require_brokers(stopped=False)
+        probes.require(*sorted(self._kinds), timeout=1.0)
         queues = sorted({q for b in self._brokers for q in _rabbit_queues(b) if q.startswith(self.prefix)})
         for broker in self._brokers:
             await broker.stop()
         await delete_rabbit_queues(queues)
-        # Only names under this run's prefix *and a separator*: another learner's prefix may start
-        # with the same characters (lesson01-deadbe vs lesson01-deadbeef-...).
-        await clean_namespace((f"{self.prefix}.", f"{self.prefix}-"), kinds=tuple(sorted(self._kinds)))
+        # Only names under this run's prefix *and a separator* ("." in topics, "-" in idents, which
+        # clean_namespace derives): another learner's prefix may start with the same characters
+        # (lesson01-deadbe vs lesson01-deadbeef-...).
+        await clean_namespace(f"{self.prefix}.", kinds=tuple(sorted(self._kinds)))
         unregister_live(self.prefix)
         self._closed = True
 

@@ -31,7 +31,7 @@ class BrokerSpec:
     env_var: str
     default_url: str
     default_port: int
-    schemes: tuple[str, ...]  # the first is the plain one; "" means none is written (Kafka's host:port)
+    schemes: tuple[str, ...]  # the URL schemes the setting may use; "" for none (Kafka's host:port)
     tls_schemes: tuple[str, ...] = ()
 
     @property

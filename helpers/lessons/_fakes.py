@@ -62,7 +62,7 @@ def patched(func: Any, *names: str):
     try:
         yield fakes
     finally:
-        _finish_unawaited([call.coroutine for fake in fakes.values() for call in fake.calls if not call.awaited])
+        finish_unawaited([call.coroutine for fake in fakes.values() for call in fake.calls if not call.awaited])
         for n in names:
             if n in saved:
                 namespace[n] = saved[n]
@@ -70,7 +70,7 @@ def patched(func: Any, *names: str):
                 namespace.pop(n, None)
 
 
-def _finish_unawaited(coroutines: list[Any]) -> None:
+def finish_unawaited(coroutines: list[Any]) -> None:
     """A call that was never awaited must not warn later: close it, or cancel the task that holds it.
 
     (Closing a coroutine that a learner's ``create_task`` still holds would make that task fail

@@ -333,6 +333,16 @@ def real_broker(sandbox: Any, **options: Any) -> Any:
     return sandbox.kafka_broker(logger=silent_logger(), graceful_timeout=None, **options)
 
 
+async def stopped(broker: Any) -> None:
+    """Stop ``broker`` to the end, even when the check is cancelled meanwhile (its time limit, an interrupt)."""
+    stopping = asyncio.ensure_future(broker.stop())
+    try:
+        await asyncio.shield(stopping)
+    except asyncio.CancelledError:
+        await stopping
+        raise
+
+
 async def publish_before_start(sandbox: Any, event: dict, topic: str, **publish: Any) -> None:
     """Publish ``event`` from a producer of the check's own, *before* the learner's broker starts.
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from faststream import FastStream
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 
 from ..brokers import silent_logger

@@ -25,7 +25,7 @@ from typing import Any
 from unittest import mock
 
 from aiokafka import AIOKafkaProducer
-from faststream import BaseMiddleware, FastStream
+from faststream import BaseMiddleware
 from faststream.kafka import KafkaBroker, KafkaMessage, TestKafkaBroker
 
 from ..brokers import silent_logger

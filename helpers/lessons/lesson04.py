@@ -29,8 +29,8 @@ from pydantic import BaseModel
 from ..brokers import silent_logger
 from ..exercises import Exercise, Incorrect, NotAttempted, fail, is_untouched
 from ..flow import FlowLog
-from ._fakes import _finish_unawaited
-from ._services import real_broker
+from ._fakes import finish_unawaited
+from ._services import real_broker, stopped
 
 TIMEOUT = 10.0
 LIFESPAN_LIMIT = 10.0  # seconds a lifespan may take to start, or to shut down, before the check gives up on it
@@ -118,7 +118,7 @@ class _Recorder:
 
     def close(self) -> None:
         """A call nobody awaited must not warn later, nor break a learner's task that still holds it."""
-        _finish_unawaited([c.coroutine for c in self.calls if not c.awaited])
+        finish_unawaited([c.coroutine for c in self.calls if not c.awaited])
 
 
 def _cancelled(call: str) -> str:
@@ -943,16 +943,6 @@ def build_api(broker: KafkaBroker, topic: str) -> FastAPI:
                          "not rejected with 422 before publishing.")
             finally:
                 await stopped(broker)
-
-
-async def stopped(broker: KafkaBroker) -> None:
-    """Stop ``broker`` to the end, even when the check is cancelled meanwhile (its time limit, an interrupt)."""
-    stopping = asyncio.ensure_future(broker.stop())
-    try:
-        await asyncio.shield(stopping)
-    except asyncio.CancelledError:
-        await stopping
-        raise
 
 
 async def signup_check_probe(event: Any) -> None:

@@ -37,8 +37,7 @@ from ..exercises import Exercise, Incorrect, NotAttempted, Text, fail, is_untouc
 from ..flow import handler_name
 from ..settings import REPO_ROOT
 from ._fakes import patched
-from ._services import real_broker
-from .lesson04 import stopped
+from ._services import real_broker, stopped
 
 SERVICE_DIR = REPO_ROOT / "service"
 TIMEOUT = 15.0
